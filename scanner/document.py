@@ -1,0 +1,112 @@
+"""The scan document: what every report renders and what ``--format json`` writes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scanner import __version__
+from scanner.findings import CheckMeta, Finding, Severity, Status
+from scanner.inventory import ServerlessFunction
+from scanner.provider import TargetStatus
+
+# Bump the major version on any breaking change to the document; consumers key on it.
+SCHEMA_VERSION = "1.0.0"
+SCHEMA_ID = f"https://ztscan.dev/schema/scan-{SCHEMA_VERSION}.json"
+
+
+class ToolInfo(BaseModel):
+    name: str = "ztscan"
+    version: str = __version__
+
+
+class ScanMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    started_at: datetime
+    finished_at: datetime
+    scan_date: str = Field(description="The date checks were evaluated against (YYYY-MM-DD)")
+    providers: list[str]
+    scope: dict[str, dict[str, list[str] | str]] = Field(default_factory=dict)
+    runtime_data: str = Field(description="Version of the runtime end-of-support data used")
+    plugin_errors: list[str] = Field(default_factory=list)
+
+
+class Summary(BaseModel):
+    functions: int
+    findings_by_status: dict[str, int]
+    failures_by_severity: dict[str, int]
+    targets_incomplete: int
+
+
+class ScanDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": SCHEMA_ID})
+
+    schema_version: str = SCHEMA_VERSION
+    tool: ToolInfo = Field(default_factory=ToolInfo)
+    scan: ScanMeta
+    targets: list[TargetStatus]
+    checks: list[CheckMeta]
+    functions: list[ServerlessFunction]
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def incomplete(self) -> bool:
+        return self.summary.targets_incomplete > 0
+
+    def failing(self, at_least: Severity) -> list[Finding]:
+        return [
+            f
+            for f in self.findings
+            if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank
+        ]
+
+
+def summarise(functions: list[ServerlessFunction], findings: list[Finding], targets: list[TargetStatus]) -> Summary:
+    by_status = {s.value: 0 for s in Status}
+    by_severity = {s.value: 0 for s in Severity}
+    for f in findings:
+        by_status[f.status.value] += 1
+        if f.status == Status.FAIL and not f.waived:
+            by_severity[f.severity.value] += 1
+    return Summary(
+        functions=len(functions),
+        findings_by_status=by_status,
+        failures_by_severity=by_severity,
+        targets_incomplete=sum(t.status != "complete" for t in targets),
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    schema = ScanDocument.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+class DocumentError(Exception):
+    pass
+
+
+def load(path: Path) -> ScanDocument:
+    """Read a saved scan, with a one-line error for anything that is not one."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DocumentError(f"cannot read {path}: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"{path} is not JSON: {exc.msg} at line {exc.lineno}") from exc
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise DocumentError(f"{path} is not a ztscan {SCHEMA_VERSION.split('.')[0]}.x scan document")
+    try:
+        return ScanDocument.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DocumentError(f"{path} is not a valid scan document: {where}: {first['msg']}") from exc

@@ -1,0 +1,89 @@
+"""Plugin registries: checks register with one decorator; providers and check modules arrive
+through entry points, the built-in ones exactly as a third party's would."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import entry_points
+from typing import Any
+
+from scanner.findings import CheckMeta, Verdict
+from scanner.inventory import ServerlessFunction
+from scanner.provider import Provider
+
+log = logging.getLogger(__name__)
+
+PROVIDER_GROUP = "ztscan.providers"
+CHECK_GROUP = "ztscan.checks"
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    """What a check may know besides the function: only the scan date, so results are reproducible."""
+
+    scan_date: date
+
+
+CheckFn = Callable[[ServerlessFunction, ScanContext], Verdict]
+
+
+@dataclass(frozen=True)
+class Check:
+    meta: CheckMeta
+    evaluate: CheckFn
+
+
+_checks: dict[str, Check] = {}
+_providers: dict[str, type[Provider]] = {}
+_loaded = False
+load_errors: list[str] = []
+
+
+def check(**meta: Any) -> Callable[[CheckFn], CheckFn]:
+    """Register a check: ``@check(id=..., title=..., ...)`` over ``def f(fn, ctx) -> Verdict``."""
+    parsed = CheckMeta(**meta)
+
+    def register(fn: CheckFn) -> CheckFn:
+        if parsed.id in _checks and _checks[parsed.id].evaluate is not fn:
+            raise ValueError(f"check id {parsed.id} is registered twice")
+        _checks[parsed.id] = Check(parsed, fn)
+        return fn
+
+    return register
+
+
+def register_provider(cls: type[Provider]) -> type[Provider]:
+    _providers[cls.name] = cls
+    return cls
+
+
+def _load_plugins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for ep in entry_points(group=CHECK_GROUP):
+        try:
+            ep.load()  # importing the module runs its @check decorators
+        except Exception as exc:  # a broken third-party plugin must not stop a scan
+            load_errors.append(f"check plugin {ep.name!r} ({ep.value}) failed to load: {exc}")
+    for ep in entry_points(group=PROVIDER_GROUP):
+        try:
+            register_provider(ep.load())
+        except Exception as exc:
+            load_errors.append(f"provider plugin {ep.name!r} ({ep.value}) failed to load: {exc}")
+    for message in load_errors:
+        log.warning(message)
+
+
+def checks() -> list[Check]:
+    _load_plugins()
+    return sorted(_checks.values(), key=lambda c: c.meta.id)
+
+
+def providers() -> dict[str, type[Provider]]:
+    _load_plugins()
+    return dict(sorted(_providers.items()))
