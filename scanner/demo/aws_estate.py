@@ -41,7 +41,8 @@ ROLES: dict[str, dict[str, Any]] = {
         "inline": BASIC_LOGS,
         "trust": _policy(
             LAMBDA_TRUST["Statement"][0],
-            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER_ACCOUNT}:root"}, "Action": "sts:AssumeRole"},
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER_ACCOUNT}:root"},
+             "Action": "sts:AssumeRole"},
         ),
     },
 }
