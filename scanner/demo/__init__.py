@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Iterator
 
 from scanner.demo import aws_estate
+from scanner.demo.aws_proxy import ProxyState, aws_proxy
 from scanner.demo.moto_server import fake_aws_credentials, moto_server
 from scanner.provider import Provider
 
@@ -17,8 +18,9 @@ def demo_providers(quiet: bool = False) -> Iterator[list[Provider]]:
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(fake_aws_credentials())
-        endpoint = stack.enter_context(moto_server())
-        aws_estate.seed(endpoint)
+        moto = stack.enter_context(moto_server())
+        overlay = aws_estate.seed(moto)
+        endpoint, _ = stack.enter_context(aws_proxy(moto, ProxyState(moto, overlay=overlay)))
         providers: list[Provider] = [
             AwsProvider(AwsOptions(endpoint_url=endpoint, regions=list(aws_estate.REGIONS)))
         ]
