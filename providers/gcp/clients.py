@@ -69,14 +69,24 @@ def build(options: GcpOptions) -> Clients:
 
 
 def describe(exc: BaseException) -> str:
-    """One line, no URL query strings or payloads: what went wrong with a call."""
+    """One line, without URLs, query strings or payloads: what went wrong with a call."""
+    import requests
+
     if isinstance(exc, gexc.GoogleAPICallError):
         code = getattr(exc.code, "value", exc.code)
-        status = exc.grpc_status_code.name if exc.grpc_status_code is not None else ""
-        message = (exc.message or "").split(": ", 1)[-1] if "http" in (exc.message or "") else exc.message
-        return " ".join(str(p) for p in (code, status, (message or "").splitlines()[0][:200]) if p)
+        message = exc.message or ""
+        if message.startswith(("GET http", "POST http")):  # REST errors start with the request line
+            message = message.split(": ", 1)[-1]
+        first = message.splitlines()[0][:200] if message else ""
+        return f"{code} {first}".strip()
+    if isinstance(exc, auth_exc.InvalidOperation):
+        return "the API wants credentials and --anonymous sends none"
     if isinstance(exc, auth_exc.GoogleAuthError):
-        return f"credentials rejected ({type(exc).__name__})"
+        return f"credentials rejected or unusable ({type(exc).__name__})"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "no answer in time (timeout)"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "no answer (connection failed)"
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text[:200]}".rstrip(": ")
 
@@ -87,4 +97,4 @@ def is_fatal(exc: BaseException) -> bool:
 
     if isinstance(exc, auth_exc.GoogleAuthError | requests.exceptions.ConnectionError):
         return True
-    return isinstance(exc, gexc.Unauthenticated)
+    return isinstance(exc, gexc.Unauthorized)
