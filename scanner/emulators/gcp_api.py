@@ -275,7 +275,8 @@ RUNTIMES = [
     ("python312", "GA", None, None),
     ("nodejs18", "DEPRECATED", (2025, 4, 30), (2025, 10, 31)),
     ("nodejs22", "GA", (2027, 4, 30), (2027, 10, 31)),
-    ("go121", "GA", None, None),
+    ("go121", "DEPRECATED", (2025, 8, 1), (2026, 2, 1)),
+    ("go125", "GA", None, None),
 ]
 
 
@@ -336,7 +337,7 @@ def demo_estate() -> dict[str, Any]:
         data,
         "europe-west3",
         "etl-trigger",
-        runtime="go121",
+        runtime="go125",
         service_account=f"etl-runner@{data}.iam.gserviceaccount.com",
         event_type="google.pubsub.topic.publish",
         ingress="ALLOW_INTERNAL_ONLY",
