@@ -27,7 +27,7 @@ RETRY = gretry.Retry(
     initial=0.2,
     maximum=8.0,
     multiplier=2.0,
-    timeout=90.0,
+    timeout=60.0,  # a per-minute quota window, then give up on that call
 )
 
 
@@ -72,6 +72,9 @@ def describe(exc: BaseException) -> str:
     """One line, without URLs, query strings or payloads: what went wrong with a call."""
     import requests
 
+    if isinstance(exc, gexc.RetryError):
+        cause = describe(exc.cause) if exc.cause is not None else "no answer"
+        return f"still failing after retries: {cause}"
     if isinstance(exc, gexc.GoogleAPICallError):
         code = getattr(exc.code, "value", exc.code)
         message = exc.message or ""

@@ -67,9 +67,7 @@ def _identity(fn: ServerlessFunction, email: str, default: str, default_reason: 
 def _secrets(fn: ServerlessFunction, env: Any, build_env: Any, secret_env: Any, secret_volumes: Any) -> None:
     fn.secrets.settings = [classify(k, v, "environment") for k, v in sorted(dict(env).items())]
     fn.secrets.settings += [classify(k, v, "build_environment") for k, v in sorted(dict(build_env).items())]
-    refs = [
-        f"projects/{s.project_id}/secrets/{s.secret}/versions/{s.version or 'latest'}" for s in secret_env
-    ]
+    refs = [f"projects/{s.project_id}/secrets/{s.secret}/versions/{s.version or 'latest'}" for s in secret_env]
     for vol in secret_volumes:
         versions = [v.version for v in vol.versions] or ["latest"]
         refs += [f"projects/{vol.project_id}/secrets/{vol.secret}/versions/{v}" for v in versions]
@@ -124,9 +122,7 @@ def _monitoring(fn: ServerlessFunction) -> None:
     fn.monitoring.failure_destination_supported = False
 
 
-def from_v1(
-    msg: Any, project: ProjectInfo, live: dict[str, lifecycle.LiveRuntime] | None
-) -> ServerlessFunction:
+def from_v1(msg: Any, project: ProjectInfo, live: dict[str, lifecycle.LiveRuntime] | None) -> ServerlessFunction:
     fn = _base(msg, project, "cloud_function_v1")
     _identity(
         fn,
@@ -151,9 +147,7 @@ def from_v1(
     )
     _encryption(fn, msg.kms_key_name)
     # SECURE_OPTIONAL (and, per the API, unspecified) also serves plain http; event functions have no URL.
-    fn.encryption.https_only = (
-        _enum(msg.https_trigger.security_level) == "SECURE_ALWAYS" if has_http else None
-    )
+    fn.encryption.https_only = _enum(msg.https_trigger.security_level) == "SECURE_ALWAYS" if has_http else None
     _runtime(fn, msg.runtime, live)
     _registry(fn, _enum(msg.docker_registry), msg.docker_repository, gen2=False)
     fn.supply_chain.build_identity = _build_identity(msg.build_service_account)
@@ -161,9 +155,7 @@ def from_v1(
     return fn
 
 
-def from_v2(
-    msg: Any, project: ProjectInfo, live: dict[str, lifecycle.LiveRuntime] | None
-) -> ServerlessFunction:
+def from_v2(msg: Any, project: ProjectInfo, live: dict[str, lifecycle.LiveRuntime] | None) -> ServerlessFunction:
     gen1 = _enum(msg.environment) == "GEN_1"
     fn = _base(msg, project, "cloud_function_v1" if gen1 else "cloud_function_v2")
     svc, build = msg.service_config, msg.build_config

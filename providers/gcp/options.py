@@ -17,9 +17,7 @@ class GcpOptions(ProviderOptions):
         description="Project id to scan (default: every ACTIVE project the credentials can see)",
         json_schema_extra={"flag": "--project"},
     )
-    organization: str | None = Field(
-        None, description="Only search projects directly under this organization id"
-    )
+    organization: str | None = Field(None, description="Only search projects directly under this organization id")
     folder: str | None = Field(None, description="Only search projects directly under this folder id")
     gcp_endpoint: str | None = Field(
         None, description="Send every Google API call to this base URL over REST (an emulator or proxy)"

@@ -104,9 +104,7 @@ class GcpProvider(Provider):
     # -- phase plumbing
 
     @staticmethod
-    def _phase(
-        pool: ThreadPoolExecutor, progress: ProgressSink, label: str, tasks: list[Callable[[], None]]
-    ) -> None:
+    def _phase(pool: ThreadPoolExecutor, progress: ProgressSink, label: str, tasks: list[Callable[[], None]]) -> None:
         if not tasks:
             return
         progress.add_work(len(tasks), label)
@@ -117,9 +115,7 @@ class GcpProvider(Provider):
 
     # -- projects
 
-    def _resolve_projects(
-        self, api: Clients, pool: ThreadPoolExecutor
-    ) -> tuple[list[ProjectScan], list[TargetStatus]]:
+    def _resolve_projects(self, api: Clients, pool: ThreadPoolExecutor) -> tuple[list[ProjectScan], list[TargetStatus]]:
         opts = self.options
         where = f"at {opts.gcp_endpoint}" if opts.gcp_endpoint else ""
         if opts.projects:
@@ -136,9 +132,7 @@ class GcpProvider(Provider):
                 if outcome.error is not None:
                     if is_fatal(outcome.error):
                         raise ProviderConfigError(
-                            f"gcp: cannot use the Google APIs {where}: {describe(outcome.error)}".replace(
-                                "  ", " "
-                            )
+                            f"gcp: cannot use the Google APIs {where}: {describe(outcome.error)}".replace("  ", " ")
                         )
                     failed.append(
                         TargetStatus(
@@ -189,15 +183,11 @@ class GcpProvider(Provider):
 
         def v1() -> None:
             scan.v1 = _run(
-                lambda: list(
-                    api.functions_v1.list_functions(request={"parent": parent}, retry=RETRY, timeout=TIMEOUT)
-                )
+                lambda: list(api.functions_v1.list_functions(request={"parent": parent}, retry=RETRY, timeout=TIMEOUT))
             )
 
         def v2() -> None:
-            scan.v2 = _run(
-                lambda: list(api.functions_v2.list_functions(parent=parent, retry=RETRY, timeout=TIMEOUT))
-            )
+            scan.v2 = _run(lambda: list(api.functions_v2.list_functions(parent=parent, retry=RETRY, timeout=TIMEOUT)))
 
         def policy() -> None:
             scan.policy = _run(
@@ -216,9 +206,7 @@ class GcpProvider(Provider):
         if scan.v1.error is None:
             records += [("v1", f) for f in scan.v1.value]
         else:
-            scan.problems.append(
-                f"1st gen functions listed through the v2 API only: {describe(scan.v1.error)}"
-            )
+            scan.problems.append(f"1st gen functions listed through the v2 API only: {describe(scan.v1.error)}")
         if scan.v2.error is None:
             for f in scan.v2.value:
                 gen1 = mapping._enum(f.environment) == "GEN_1"
@@ -253,9 +241,7 @@ class GcpProvider(Provider):
         return task
 
     @staticmethod
-    def _detail_tasks(
-        api: Clients, source: str, record: Any, slot: dict[str, Outcome]
-    ) -> list[Callable[[], None]]:
+    def _detail_tasks(api: Clients, source: str, record: Any, slot: dict[str, Outcome]) -> list[Callable[[], None]]:
         if source == "v1":
 
             def v1_policy() -> None:
@@ -312,9 +298,7 @@ class GcpProvider(Provider):
             reason = describe(outcome.error) if outcome and outcome.error else "not fetched"
             fn.mark_unknown("network.invocation", f"getIamPolicy on {what} failed: {reason}")
             return
-        fn.network.invocation += iam.invocation_paths(
-            outcome.value, roles, info.project_id, info.number, what
-        )
+        fn.network.invocation += iam.invocation_paths(outcome.value, roles, info.project_id, info.number, what)
 
     @staticmethod
     def _cloud_run(fn: ServerlessFunction, outcome: Outcome | None) -> None:
@@ -348,9 +332,7 @@ class GcpProvider(Provider):
             nic = vpc.network_interfaces[0]
             fn.network.private_network.attached = True
             fn.network.private_network.network_id = nic.network or fn.network.private_network.network_id
-            fn.network.private_network.subnets = [
-                n.subnetwork for n in vpc.network_interfaces if n.subnetwork
-            ]
+            fn.network.private_network.subnets = [n.subnetwork for n in vpc.network_interfaces if n.subnetwork]
         if vpc.connector or vpc.network_interfaces:
             fn.network.private_network.egress_via_private = mapping._enum(vpc.egress) == "ALL_TRAFFIC"
 
@@ -383,9 +365,7 @@ class GcpProvider(Provider):
         gaps = [fn for fn in found if fn.unknown]
         if gaps:
             path, reason = next(iter(gaps[0].unknown.items()))
-            problems.append(
-                f"{len(gaps)} function(s) with unread facts, e.g. {gaps[0].name}: {path} ({reason})"
-            )
+            problems.append(f"{len(gaps)} function(s) with unread facts, e.g. {gaps[0].name}: {path} ({reason})")
         if problems:
             return TargetStatus(
                 provider="gcp",
