@@ -196,6 +196,9 @@ class SupplyChainFacts(Model):
     layers: list[Layer] | None = None
     image_registry: str | None = None
     deprecated_registry: bool | None = None
+    build_identity: str | None = Field(
+        None, description="Identity the build runs as (GCP build service account), if named"
+    )
 
 
 class MonitoringFacts(Model):
