@@ -211,7 +211,8 @@ def test_unknown_region_is_a_one_line_usage_error(moto_endpoint: str, aws_env: d
     result = run_cli(["scan", "aws", "--endpoint-url", moto_endpoint, "--regions", "mars-north-1",
                       "--out", str(tmp_path)], tmp_path, aws_env)
     assert result.code == 2
-    assert result.stderr.strip().splitlines()[-1] == "ztscan: error: unknown AWS region 'mars-north-1' (Lambda is not offered there)"
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == "ztscan: error: unknown AWS region 'mars-north-1' (Lambda is not offered there)"
 
 
 def test_unknown_profile_is_a_one_line_usage_error(tmp_path: Path, aws_env: dict[str, str]) -> None:
@@ -220,7 +221,8 @@ def test_unknown_profile_is_a_one_line_usage_error(tmp_path: Path, aws_env: dict
     env = {**aws_env, "AWS_CONFIG_FILE": str(config)}
     result = run_cli(["scan", "aws", "--profile", "nope", "--out", str(tmp_path)], tmp_path, env)
     assert result.code == 2
-    assert result.stderr.strip().splitlines()[-1] == "ztscan: error: AWS profile 'nope' not found in the AWS config files"
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == "ztscan: error: AWS profile 'nope' not found in the AWS config files"
 
 
 def test_endpoint_that_does_not_answer_fails_the_target_in_one_line(aws_env: dict[str, str], tmp_path: Path) -> None:
