@@ -35,6 +35,9 @@ class ScanMeta(BaseModel):
     scope: dict[str, dict[str, list[str] | str]] = Field(default_factory=dict)
     runtime_data: str = Field(description="Version of the runtime end-of-support data used")
     plugin_errors: list[str] = Field(default_factory=list)
+    api_calls: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="Per provider: HTTP requests sent by operation, retries included"
+    )
 
 
 class Score(BaseModel):

@@ -31,6 +31,7 @@ class Collection(BaseModel):
     functions: list[ServerlessFunction] = Field(default_factory=list)
     targets: list[TargetStatus] = Field(default_factory=list)
     scope: dict[str, list[str] | str] = Field(default_factory=dict, description="What was asked for")
+    api_calls: dict[str, int] = Field(default_factory=dict, description="HTTP requests sent, by operation")
 
 
 class ProgressSink(Protocol):

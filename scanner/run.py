@@ -35,6 +35,7 @@ def assemble(collections: dict[str, Collection], started: datetime, scan_date: d
             scope={name: c.scope for name, c in collections.items()},
             runtime_data=runtimes.data_version(),
             plugin_errors=list(registry.load_errors),
+            api_calls={name: c.api_calls for name, c in collections.items() if c.api_calls},
         ),
         targets=targets,
         checks=[c.meta for c in checks],

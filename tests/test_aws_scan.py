@@ -68,6 +68,9 @@ def test_every_function_in_every_requested_region_is_collected(scan: CliResult) 
     targets = {(t["region"], t["status"]) for t in scan.document["targets"]}
     assert ("eu-west-1", "complete") in targets and ("us-east-1", "partial") in targets
     assert all(f["account"] == DEMO_ACCOUNT for f in scan.document["functions"])
+    calls = scan.document["scan"]["api_calls"]["aws"]
+    assert calls["lambda:GetPolicy"] == len(names)
+    assert calls["iam:GetAccountAuthorizationDetails"] == 1, "one IAM read per account, not per role"
 
 
 def test_scan_with_unassessed_facts_exits_3_and_says_why(scan: CliResult) -> None:

@@ -11,7 +11,7 @@ from pydantic import Field
 from providers.aws.errors import describe
 from providers.aws.functions import RegionCollector
 from providers.aws.iam import AccountIam
-from providers.aws.targets import Account, client_config, resolve_accounts, resolve_regions
+from providers.aws.targets import Account, Api, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
 from scanner.provider import Collection, ProgressSink, Provider, ProviderOptions, TargetStatus
 
@@ -36,9 +36,8 @@ class AwsProvider(Provider):
 
     def collect(self, progress: ProgressSink) -> Collection:
         opts = self.options
-        config = client_config(opts.workers, opts.retry_mode)
-        accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id,
-                                             opts.endpoint_url, config)
+        api = Api.build(opts.endpoint_url, opts.workers, opts.retry_mode)
+        accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id, api)
         functions: list[ServerlessFunction] = []
         # Two pools: region tasks wait on function tasks, so they must not share workers.
         with ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool, \
@@ -46,27 +45,25 @@ class AwsProvider(Provider):
             jobs = []
             for account in accounts:
                 try:
-                    regions = resolve_regions(opts.regions, account, opts.endpoint_url, config)
+                    regions = resolve_regions(opts.regions, account, api)
                 except (ClientError, BotoCoreError) as exc:
                     targets.append(TargetStatus(provider="aws", account=account.id, status="failed",
                                                 error=describe(exc, "ec2:DescribeRegions")))
                     continue
                 progress.note(f"aws account {account.id} ({account.via}): {len(regions)} region(s)")
                 # Submitted before its regions: the FIFO pool starts it before any task that waits on it.
-                iam = regions_pool.submit(AccountIam, account, opts.endpoint_url, config)
-                jobs += [regions_pool.submit(self._region, account, region, iam, calls_pool, progress)
+                iam = regions_pool.submit(AccountIam, account, api)
+                jobs += [regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress)
                          for region in regions]
             for job in jobs:
                 found, status = job.result()
                 functions += found
                 targets.append(status)
-        return Collection(functions=functions, targets=targets, scope={
+        return Collection(functions=functions, targets=targets, api_calls=dict(api.calls), scope={
             "accounts": [a.id for a in accounts], "regions": opts.regions,
         })
 
-    def _region(self, account: Account, region: str, iam_job: Future[AccountIam], pool: ThreadPoolExecutor,
+    @staticmethod
+    def _region(account: Account, region: str, api: Api, iam_job: Future[AccountIam], pool: ThreadPoolExecutor,
                 progress: ProgressSink) -> tuple[list[ServerlessFunction], TargetStatus]:
-        opts = self.options
-        iam = iam_job.result()
-        config = client_config(opts.workers, opts.retry_mode)
-        return RegionCollector(account, region, opts.endpoint_url, config, iam, pool, progress).collect()
+        return RegionCollector(account, region, api, iam_job.result(), pool, progress).collect()

@@ -12,14 +12,13 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from providers.aws.errors import describe, is_not_found
 from providers.aws.iam import AccountIam
 from providers.aws.permissions import other_function_grants
 from providers.aws.policies import PolicyError, invocation_paths
-from providers.aws.targets import Account, client
+from providers.aws.targets import Account, Api, client
 from scanner import runtimes
 from scanner.inventory import Cors, InvocationPath, KeyFacts, Layer, ServerlessFunction
 from scanner.provider import ProgressSink, TargetStatus
@@ -32,11 +31,11 @@ _AWS_ERRORS = (ClientError, BotoCoreError)
 
 
 class RegionCollector:
-    def __init__(self, account: Account, region: str, endpoint: str | None, config: Config,
-                 iam: AccountIam, pool: Executor, progress: ProgressSink) -> None:
+    def __init__(self, account: Account, region: str, api: Api, iam: AccountIam, pool: Executor,
+                 progress: ProgressSink) -> None:
         self.account, self.region, self.iam, self.pool, self.progress = account, region, iam, pool, progress
         self.clients = {
-            name: client(account.session, name, endpoint, config, region)
+            name: client(account.session, name, api, region)
             for name in ("lambda", "logs", "ec2", "kms", "resourcegroupstaggingapi")
         }
         self.lam = self.clients["lambda"]

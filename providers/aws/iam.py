@@ -5,25 +5,24 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from providers.aws.errors import describe
 from providers.aws.permissions import RoleFacts, decode, default_versions, evaluate, role_statements
 from providers.aws.policies import PolicyError, trust_principals
-from providers.aws.targets import Account, client
+from providers.aws.targets import Account, Api, client
 from scanner.inventory import TrustPrincipal
 
 
 class AccountIam:
-    def __init__(self, account: Account, endpoint: str | None, config: Config) -> None:
+    def __init__(self, account: Account, api: Api) -> None:
         self.error: str | None = None
         self._roles: dict[str, dict[str, Any]] = {}
         self._managed: dict[str, Any] = {}
         self._facts: dict[str, RoleFacts | str] = {}
         self._lock = threading.Lock()
         try:
-            pages = client(account.session, "iam", endpoint, config).get_paginator(
+            pages = client(account.session, "iam", api).get_paginator(
                 "get_account_authorization_details"
             ).paginate(Filter=["Role", "LocalManagedPolicy", "AWSManagedPolicy"])
             for page in pages:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -26,14 +27,28 @@ class Account:
     via: str  # how it was reached: profile, role ARN or organization role
 
 
-def client_config(workers: int, retry_mode: str) -> Config:
-    return Config(
-        retries={"mode": retry_mode, "max_attempts": 6},
-        max_pool_connections=max(10, workers * 2),
-        connect_timeout=5,
-        read_timeout=30,
-        user_agent_extra="ztscan",
-    )
+@dataclass
+class Api:
+    """How to reach AWS: the endpoint override, botocore's config, and a count of requests sent."""
+
+    endpoint: str | None
+    config: Config
+    calls: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, endpoint: str | None, workers: int, retry_mode: str) -> Api:
+        return cls(endpoint, Config(
+            retries={"mode": retry_mode, "max_attempts": 6},
+            max_pool_connections=max(10, workers * 2),
+            connect_timeout=5,
+            read_timeout=30,
+            user_agent_extra="ztscan",
+        ))
+
+    def count(self, operation_name: str, service: str) -> None:
+        with self._lock:
+            self.calls[f"{service}:{operation_name}"] += 1
 
 
 def _session(profile: str | None) -> boto3.Session:
@@ -43,35 +58,35 @@ def _session(profile: str | None) -> boto3.Session:
         raise ProviderConfigError(f"AWS profile {profile!r} not found in the AWS config files") from exc
 
 
-def client(
-    session: boto3.Session, service: str, endpoint: str | None, config: Config, region: str | None = None
-) -> Any:
+def client(session: boto3.Session, service: str, api: Api, region: str | None = None,
+           config: Config | None = None) -> Any:
     with _CLIENT_LOCK:
-        return session.client(service, region_name=region or session.region_name or GLOBAL_REGION,
-                              endpoint_url=endpoint, config=config)
+        made = session.client(service, region_name=region or session.region_name or GLOBAL_REGION,
+                              endpoint_url=api.endpoint, config=config or api.config)
+    # Fired once per HTTP attempt, so retries are counted too.
+    made.meta.events.register("request-created", lambda operation_name, **_: api.count(operation_name, service))
+    return made
 
 
-def _assume(base: boto3.Session, role_arn: str, endpoint: str | None, config: Config,
-            external_id: str | None) -> boto3.Session:
+def _assume(base: boto3.Session, role_arn: str, api: Api, external_id: str | None) -> boto3.Session:
     kwargs = {"RoleArn": role_arn, "RoleSessionName": "ztscan-scan"}
     if external_id:
         kwargs["ExternalId"] = external_id
-    creds = client(base, "sts", endpoint, config).assume_role(**kwargs)["Credentials"]
+    creds = client(base, "sts", api).assume_role(**kwargs)["Credentials"]
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"], region_name=base.region_name,
     )
 
 
-def _identity(session: boto3.Session, endpoint: str | None, config: Config) -> str:
+def _identity(session: boto3.Session, api: Api) -> str:
     # The first call of a scan: a dead endpoint or bad credentials should fail fast, not back off for long.
-    quick = config.merge(Config(retries={"mode": "standard", "max_attempts": 2}))
-    return client(session, "sts", endpoint, quick).get_caller_identity()["Account"]
+    quick = api.config.merge(Config(retries={"mode": "standard", "max_attempts": 2}))
+    return client(session, "sts", api, config=quick).get_caller_identity()["Account"]
 
 
 def resolve_accounts(
-    profiles: list[str], role_arns: list[str], org_role: str | None, external_id: str | None,
-    endpoint: str | None, config: Config,
+    profiles: list[str], role_arns: list[str], org_role: str | None, external_id: str | None, api: Api
 ) -> tuple[list[Account], list[TargetStatus]]:
     """Every account in scope; an account that cannot be reached becomes a failed target."""
     accounts: list[Account] = []
@@ -81,7 +96,7 @@ def resolve_accounts(
     def reach(label: str, make: Callable[[], boto3.Session], name: str | None = None, account_hint: str = "") -> None:
         try:
             session = make()
-            accounts.append(Account(_identity(session, endpoint, config), name, session, label))
+            accounts.append(Account(_identity(session, api), name, session, label))
         except NoCredentialsError as exc:
             raise ProviderConfigError(describe(exc)) from exc
         except (ClientError, BotoCoreError) as exc:
@@ -95,11 +110,11 @@ def resolve_accounts(
     base = accounts[0].session
     for arn in role_arns:
         hint = arn.split(":")[4] if arn.count(":") >= 5 else arn
-        reach(f"role {arn}", lambda arn=arn: _assume(base, arn, endpoint, config, external_id), account_hint=hint)
+        reach(f"role {arn}", lambda arn=arn: _assume(base, arn, api, external_id), account_hint=hint)
     if org_role:
         management = accounts[0].id
         try:
-            pages = client(base, "organizations", endpoint, config).get_paginator("list_accounts").paginate()
+            pages = client(base, "organizations", api).get_paginator("list_accounts").paginate()
             members = [a for page in pages for a in page["Accounts"] if a.get("Status") == "ACTIVE"]
         except (ClientError, BotoCoreError) as exc:
             raise ProviderConfigError(describe(exc, "organizations:ListAccounts")) from exc
@@ -107,7 +122,7 @@ def resolve_accounts(
             if member["Id"] == management:
                 continue
             arn = f"arn:aws:iam::{member['Id']}:role/{org_role}"
-            reach(f"organization role {arn}", lambda arn=arn: _assume(base, arn, endpoint, config, external_id),
+            reach(f"organization role {arn}", lambda arn=arn: _assume(base, arn, api, external_id),
                   name=member.get("Name"), account_hint=member["Id"])
     unique = {a.id: a for a in accounts}
     return list(unique.values()), failed
@@ -120,14 +135,14 @@ def known_regions(session: boto3.Session) -> set[str]:
     return names
 
 
-def resolve_regions(requested: list[str], account: Account, endpoint: str | None, config: Config) -> list[str]:
+def resolve_regions(requested: list[str], account: Account, api: Api) -> list[str]:
     if requested and requested != ["all"]:
         known = known_regions(account.session)
         unknown = [r for r in requested if r not in known]
         if unknown:
             raise ProviderConfigError(f"unknown AWS region {unknown[0]!r} (Lambda is not offered there)")
         return requested
-    response = client(account.session, "ec2", endpoint, config).describe_regions(
+    response = client(account.session, "ec2", api).describe_regions(
         Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}]
     )
     return sorted(r["RegionName"] for r in response["Regions"])
