@@ -268,3 +268,25 @@ def _as_account(account: str) -> Any:
         request.headers["x-moto-account-id"] = account
 
     return add_header
+
+
+def test_expired_credentials_fail_the_target_in_one_line(
+    moto_endpoint: str, estate: tuple[str, ProxyState], aws_env: dict[str, str], tmp_path: Path
+) -> None:
+    expired = ProxyState(moto_endpoint, faults=[
+        Fault("GetCallerIdentity", 403, "ExpiredToken", "The security token included in the request is expired")])
+    with aws_proxy(moto_endpoint, expired) as (endpoint, _):
+        result = _scan(endpoint, aws_env, tmp_path, regions="us-east-1", formats="json")
+    assert result.code == 3 and "Traceback" not in result.stderr
+    target = result.document["targets"][0]
+    assert target["status"] == "failed"
+    assert target["error"] == "profile default: ExpiredToken: The security token included in the request is expired"
+
+
+def test_role_arn_scans_the_assumed_account(
+    moto_endpoint: str, estate: tuple[str, ProxyState], aws_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = _scan(moto_endpoint, aws_env, tmp_path, "--role-arn", f"arn:aws:iam::{PARTNER_ACCOUNT}:role/audit",
+                   regions="us-east-1", formats="json")
+    assert {t["account"] for t in result.document["targets"]} >= {DEMO_ACCOUNT, PARTNER_ACCOUNT}
+    assert result.document["scan"]["scope"]["aws"]["accounts"] == [DEMO_ACCOUNT, PARTNER_ACCOUNT]
