@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,15 +179,18 @@ def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: by
 
 def seed(endpoint: str, functions: list[DemoFunction] | None = None,
          roles: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
-    """Create the roles once and every function in its region; return the proxy overlay."""
+    """Create the roles once and every function in its region (regions in parallel, as moto
+    serves them independently); return the proxy overlay."""
     functions = FUNCTIONS if functions is None else functions
     role_arns = seed_roles(_clients(endpoint, REGIONS[0])["iam"], ROLES if roles is None else roles)
     code = _zip()
-    by_region: dict[str, dict[str, Any]] = {}
-    overlay = {}
-    for spec in functions:
-        clients = by_region.setdefault(spec.region, _clients(endpoint, spec.region))
-        dropped = seed_function(clients, spec, role_arns[spec.role], code)
-        if dropped:
-            overlay[spec.name] = dropped
-    return overlay
+    regions = sorted({spec.region for spec in functions})
+    clients = {region: _clients(endpoint, region) for region in regions}
+
+    def seed_region(region: str) -> dict[str, dict[str, Any]]:
+        dropped = {spec.name: seed_function(clients[region], spec, role_arns[spec.role], code)
+                   for spec in functions if spec.region == region}
+        return {name: fields for name, fields in dropped.items() if fields}
+
+    with ThreadPoolExecutor(max(1, len(regions))) as pool:
+        return {name: fields for part in pool.map(seed_region, regions) for name, fields in part.items()}
