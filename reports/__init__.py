@@ -1,0 +1,43 @@
+"""Renderers: each turns a finished scan document into one file. A renderer never re-evaluates."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from scanner.document import ScanDocument
+
+Renderer = Callable[[ScanDocument], str]
+
+
+def _renderers() -> dict[str, tuple[str, Renderer]]:
+    from reports.html import render_html
+    from reports.json import render_json
+
+    return {"json": ("ztscan.json", render_json), "html": ("ztscan.html", render_html)}
+
+
+def formats() -> list[str]:
+    return list(_renderers())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the target and rename, so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write(doc: ScanDocument, fmt: str, out_dir: Path) -> Path:
+    filename, render = _renderers()[fmt]
+    path = out_dir / filename
+    write_atomic(path, render(doc))
+    return path

@@ -37,6 +37,82 @@ class ScanMeta(BaseModel):
     plugin_errors: list[str] = Field(default_factory=list)
 
 
+class Score(BaseModel):
+    """A 0-100 score and its letter grade (the formula is documented in the README's Grading section)."""
+
+    score: int = Field(ge=0, le=100)
+    grade: str = Field(description="A (best) to F")
+    failing: dict[str, int] = Field(default_factory=dict, description="Failing findings by severity")
+    capped_by: str | None = Field(None, description="Why the grade was capped (e.g. a critical finding)")
+
+
+class FunctionScore(BaseModel):
+    function_id: str
+    overall: Score
+    pillars: dict[str, Score] = Field(default_factory=dict)
+
+
+class GroupScore(BaseModel):
+    """An account/subscription/project, or the whole estate."""
+
+    provider: str | None = None
+    account: str | None = None
+    overall: Score
+    pillars: dict[str, Score] = Field(default_factory=dict)
+    functions: int = 0
+
+
+class Scores(BaseModel):
+    functions: list[FunctionScore] = Field(default_factory=list)
+    accounts: list[GroupScore] = Field(default_factory=list)
+    estate: GroupScore | None = None
+
+
+class AttackPath(BaseModel):
+    """A cross-pillar risk that no single check shows: facts joined on one function."""
+
+    id: str = Field(description="Stable across scans: hash of the path kind and the function id")
+    kind: str = Field(description="e.g. anonymous-invoke-to-admin, anonymous-invoke-to-secrets, lateral-movement")
+    title: str
+    severity: Severity
+    function_id: str
+    function_name: str
+    provider: str
+    account: str
+    region: str
+    facts: list[str] = Field(description="The facts the path joins, each in plain words")
+    finding_ids: list[str] = Field(default_factory=list, description="Findings the path is built from")
+    waived: bool = False
+
+
+class ComplianceControl(BaseModel):
+    control: str
+    checks: list[str]
+    status: Status = Field(description="FAIL if any mapped finding fails; NOT_ASSESSED if any could not be")
+    failing: int = 0
+    passing: int = 0
+    not_assessed: int = 0
+
+
+class ComplianceFramework(BaseModel):
+    id: str
+    title: str
+    pass_rate: float = Field(ge=0, le=1, description="Share of assessed controls that pass")
+    controls: list[ComplianceControl]
+
+
+class WaiverUse(BaseModel):
+    """A waiver from the waiver file, and what it did in this scan."""
+
+    check_id: str
+    resource: str = "*"
+    reason: str
+    owner: str
+    expires: str
+    expired: bool
+    matched: int = Field(0, description="Findings it waived")
+
+
 class Summary(BaseModel):
     functions: int
     findings_by_status: dict[str, int]
@@ -54,6 +130,10 @@ class ScanDocument(BaseModel):
     checks: list[CheckMeta]
     functions: list[ServerlessFunction]
     findings: list[Finding]
+    attack_paths: list[AttackPath] = Field(default_factory=list)
+    scores: Scores = Field(default_factory=Scores)
+    compliance: list[ComplianceFramework] = Field(default_factory=list)
+    waivers: list[WaiverUse] = Field(default_factory=list)
     summary: Summary
 
     @property

@@ -47,6 +47,8 @@ class ProviderOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    workers: int = Field(8, ge=1, le=64, description="Concurrent API calls")
+
 
 class Provider(ABC):
     name: ClassVar[str]

@@ -1,0 +1,65 @@
+"""One account's IAM roles and policies, read once and evaluated once per role."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from providers.aws.errors import describe
+from providers.aws.permissions import RoleFacts, decode, default_versions, evaluate, role_statements
+from providers.aws.policies import PolicyError, trust_principals
+from providers.aws.targets import Account, client
+from scanner.inventory import TrustPrincipal
+
+
+class AccountIam:
+    def __init__(self, account: Account, endpoint: str | None, config: Config) -> None:
+        self.error: str | None = None
+        self._roles: dict[str, dict[str, Any]] = {}
+        self._managed: dict[str, Any] = {}
+        self._facts: dict[str, RoleFacts | str] = {}
+        self._lock = threading.Lock()
+        try:
+            pages = client(account.session, "iam", endpoint, config).get_paginator(
+                "get_account_authorization_details"
+            ).paginate(Filter=["Role", "LocalManagedPolicy", "AWSManagedPolicy"])
+            for page in pages:
+                self._roles.update({r["Arn"]: r for r in page.get("RoleDetailList", [])})
+                self._managed.update(default_versions(page.get("Policies", [])))
+        except (ClientError, BotoCoreError) as exc:
+            self.error = describe(exc, "iam:GetAccountAuthorizationDetails")
+
+    def role(self, arn: str) -> dict[str, Any] | None:
+        return self._roles.get(arn)
+
+    def facts(self, arn: str) -> RoleFacts | str:
+        """The role's permission facts, or why they could not be judged."""
+        with self._lock:
+            if arn not in self._facts:
+                self._facts[arn] = self._evaluate(arn)
+            return self._facts[arn]
+
+    def _evaluate(self, arn: str) -> RoleFacts | str:
+        if self.error:
+            return self.error
+        role = self._roles.get(arn)
+        if role is None:
+            return f"role {arn} is not in this account's authorization details (deleted or in another account)"
+        try:
+            return evaluate(role_statements(role, self._managed))
+        except (PolicyError, KeyError, ValueError) as exc:
+            return f"policy of {role['RoleName']} could not be read: {exc}"
+
+    def trust(self, arn: str) -> list[TrustPrincipal] | str:
+        if self.error:
+            return self.error
+        role = self._roles.get(arn)
+        if role is None:
+            return f"role {arn} is not in this account's authorization details"
+        try:
+            return trust_principals(decode(role.get("AssumeRolePolicyDocument") or {}))
+        except (PolicyError, ValueError) as exc:
+            return f"trust policy of {role['RoleName']} could not be read: {exc}"

@@ -1,0 +1,131 @@
+"""Which accounts and regions a scan covers, and the sessions to reach them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+
+from providers.aws.errors import describe
+from scanner.provider import ProviderConfigError, TargetStatus
+
+GLOBAL_REGION = "us-east-1"
+_CLIENT_LOCK = threading.Lock()  # boto3 sessions are not thread-safe while creating clients
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    name: str | None
+    session: boto3.Session
+    via: str  # how it was reached: profile, role ARN or organization role
+
+
+def client_config(workers: int, retry_mode: str) -> Config:
+    return Config(
+        retries={"mode": retry_mode, "max_attempts": 6},
+        max_pool_connections=max(10, workers * 2),
+        connect_timeout=5,
+        read_timeout=30,
+        user_agent_extra="ztscan",
+    )
+
+
+def _session(profile: str | None) -> boto3.Session:
+    try:
+        return boto3.Session(profile_name=profile)
+    except ProfileNotFound as exc:
+        raise ProviderConfigError(f"AWS profile {profile!r} not found in the AWS config files") from exc
+
+
+def client(
+    session: boto3.Session, service: str, endpoint: str | None, config: Config, region: str | None = None
+) -> Any:
+    with _CLIENT_LOCK:
+        return session.client(service, region_name=region or session.region_name or GLOBAL_REGION,
+                              endpoint_url=endpoint, config=config)
+
+
+def _assume(base: boto3.Session, role_arn: str, endpoint: str | None, config: Config,
+            external_id: str | None) -> boto3.Session:
+    kwargs = {"RoleArn": role_arn, "RoleSessionName": "ztscan-scan"}
+    if external_id:
+        kwargs["ExternalId"] = external_id
+    creds = client(base, "sts", endpoint, config).assume_role(**kwargs)["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"], region_name=base.region_name,
+    )
+
+
+def _identity(session: boto3.Session, endpoint: str | None, config: Config) -> str:
+    return client(session, "sts", endpoint, config).get_caller_identity()["Account"]
+
+
+def resolve_accounts(
+    profiles: list[str], role_arns: list[str], org_role: str | None, external_id: str | None,
+    endpoint: str | None, config: Config,
+) -> tuple[list[Account], list[TargetStatus]]:
+    """Every account in scope; an account that cannot be reached becomes a failed target."""
+    accounts: list[Account] = []
+    failed: list[TargetStatus] = []
+    bases = [(p, _session(p)) for p in profiles] or [(None, _session(None))]
+
+    def reach(label: str, make: Callable[[], boto3.Session], name: str | None = None, account_hint: str = "") -> None:
+        try:
+            session = make()
+            accounts.append(Account(_identity(session, endpoint, config), name, session, label))
+        except NoCredentialsError as exc:
+            raise ProviderConfigError(describe(exc)) from exc
+        except (ClientError, BotoCoreError) as exc:
+            failed.append(TargetStatus(provider="aws", account=account_hint or label, status="failed",
+                                       error=describe(exc, label)))
+
+    for profile, base in bases:
+        reach(f"profile {profile or 'default'}", lambda base=base: base)
+    if not accounts:
+        return accounts, failed
+    base = accounts[0].session
+    for arn in role_arns:
+        hint = arn.split(":")[4] if arn.count(":") >= 5 else arn
+        reach(f"role {arn}", lambda arn=arn: _assume(base, arn, endpoint, config, external_id), account_hint=hint)
+    if org_role:
+        management = accounts[0].id
+        try:
+            pages = client(base, "organizations", endpoint, config).get_paginator("list_accounts").paginate()
+            members = [a for page in pages for a in page["Accounts"] if a.get("Status") == "ACTIVE"]
+        except (ClientError, BotoCoreError) as exc:
+            raise ProviderConfigError(describe(exc, "organizations:ListAccounts")) from exc
+        for member in members:
+            if member["Id"] == management:
+                continue
+            arn = f"arn:aws:iam::{member['Id']}:role/{org_role}"
+            reach(f"organization role {arn}", lambda arn=arn: _assume(base, arn, endpoint, config, external_id),
+                  name=member.get("Name"), account_hint=member["Id"])
+    unique = {a.id: a for a in accounts}
+    return list(unique.values()), failed
+
+
+def known_regions(session: boto3.Session) -> set[str]:
+    names: set[str] = set()
+    for partition in session.get_available_partitions():
+        names.update(session.get_available_regions("lambda", partition_name=partition))
+    return names
+
+
+def resolve_regions(requested: list[str], account: Account, endpoint: str | None, config: Config) -> list[str]:
+    if requested and requested != ["all"]:
+        known = known_regions(account.session)
+        unknown = [r for r in requested if r not in known]
+        if unknown:
+            raise ProviderConfigError(f"unknown AWS region {unknown[0]!r} (Lambda is not offered there)")
+        return requested
+    response = client(account.session, "ec2", endpoint, config).describe_regions(
+        Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}]
+    )
+    return sorted(r["RegionName"] for r in response["Regions"])

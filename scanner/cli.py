@@ -1,0 +1,218 @@
+"""The ``ztscan`` command line (click: provider plugins contribute their own flags at run time)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from scanner import __version__, registry
+from scanner.cli_options import OptionsError, build, click_params
+from scanner.config import ScanOptions, load_config
+from scanner.document import DocumentError, ScanDocument, json_schema, load
+from scanner.progress import make_progress
+from scanner.provider import Provider, ProviderConfigError
+from scanner.run import EXIT_INCOMPLETE, EXIT_USAGE, assemble, exit_code
+
+out = Console()
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> click.exceptions.Exit:
+    print(f"ztscan: error: {message}", file=sys.stderr)
+    return click.exceptions.Exit(code)
+
+
+def _formats(value: str) -> list[str]:
+    return [f.strip() for f in value.split(",") if f.strip()]
+
+
+def _parse_scan_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise OptionsError(f"scan_date: {value!r} is not YYYY-MM-DD") from exc
+
+
+def write_reports(doc: ScanDocument, formats: list[str], out_dir: Path) -> list[Path]:
+    import reports
+
+    unknown = [f for f in formats if f not in reports.formats()]
+    if unknown:
+        raise OptionsError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(reports.formats())})")
+    return [reports.write(doc, fmt, out_dir) for fmt in formats]
+
+
+def print_summary(doc: ScanDocument, written: list[Path]) -> None:
+    failing = doc.summary.failures_by_severity
+    counts = ", ".join(f"{n} {sev}" for sev, n in failing.items() if n) or "none"
+    err = Console(stderr=True, highlight=False)
+    err.print(
+        f"ztscan: {doc.summary.functions} functions, "
+        f"{doc.summary.findings_by_status['FAIL']} failing findings ({counts}), "
+        f"{doc.summary.findings_by_status['NOT_ASSESSED']} not assessed, "
+        f"{doc.summary.targets_incomplete} incomplete targets",
+        markup=False,
+    )
+    for path in written:
+        err.print(f"ztscan: wrote {path}", markup=False)
+
+
+def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool) -> int:
+    started = datetime.now(UTC)
+    collections = {}
+    with make_progress(quiet) as progress:
+        for provider in providers:
+            progress.note(f"collecting {provider.title}")
+            collections[provider.name] = provider.collect(progress)
+    doc = assemble(collections, started, _parse_scan_date(scan_opts.scan_date))
+    written = write_reports(doc, scan_opts.formats, scan_opts.out)
+    if not quiet:
+        print_summary(doc, written)
+    return exit_code(doc, scan_opts.fail_on)
+
+
+def _scan_command(name: str, cls: type[Provider]) -> click.Command:
+    def callback(**values: Any) -> None:
+        logging.basicConfig(level=logging.INFO if values.pop("verbose") else logging.WARNING,
+                            format="ztscan: %(levelname)s: %(message)s", stream=sys.stderr)
+        quiet = values.pop("quiet")
+        try:
+            config = load_config(values.pop("config"))
+            scan_opts = build(ScanOptions, values, config.get("scan", {}), "scan")
+            provider_opts = build(cls.Options, values, config.get(name, {}), name)
+            code = run_scan([cls(provider_opts)], scan_opts, quiet)
+        except (OptionsError, ProviderConfigError) as exc:
+            raise fail(str(exc)) from None
+        raise click.exceptions.Exit(code)
+
+    params = [
+        click.Option(["--config", "config"], type=click.Path(path_type=Path), default=None,
+                     help="TOML config file ([scan] and one table per provider)"),
+        click.Option(["--quiet", "-q", "quiet"], is_flag=True, help="Print nothing but errors"),
+        click.Option(["--verbose", "-v", "verbose"], is_flag=True, help="Log API activity"),
+        *click_params(ScanOptions),
+        *click_params(cls.Options),
+    ]
+    return click.Command(name, callback=callback, params=params, help=f"Scan {cls.title}.")
+
+
+class ScanGroup(click.Group):
+    """``ztscan scan PROVIDER``: one sub-command per installed provider plugin."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(registry.providers())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cls = registry.providers().get(cmd_name)
+        return _scan_command(cmd_name, cls) if cls else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ztscan")
+def cli() -> None:
+    """Zero-trust posture scanner for serverless functions (AWS Lambda, Azure Functions, GCP Cloud Functions)."""
+
+
+cli.add_command(ScanGroup("scan", help="Scan a cloud: ztscan scan aws|azure|gcp [options]."))
+
+
+@cli.group("checks")
+def checks_group() -> None:
+    """The check catalogue."""
+
+
+@checks_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON")
+def checks_list(as_json: bool) -> None:
+    """List every registered check."""
+    found = registry.checks()
+    if as_json:
+        print(json.dumps([c.meta.model_dump(mode="json") for c in found], indent=2))
+        return
+    table = Table("id", "severity", "pillar", "title", "clouds")
+    for c in found:
+        table.add_row(c.meta.id, c.meta.severity.value, c.meta.pillar.value, c.meta.title,
+                      ", ".join(c.meta.providers or ["all"]))
+    out.print(table)
+
+
+@cli.group("providers")
+def providers_group() -> None:
+    """Installed cloud provider plugins."""
+
+
+@providers_group.command("list")
+def providers_list() -> None:
+    """List installed provider plugins."""
+    table = Table("name", "title", "module")
+    for name, cls in registry.providers().items():
+        table.add_row(name, cls.title, cls.__module__)
+    out.print(table)
+    for message in registry.load_errors:
+        print(f"ztscan: warning: {message}", file=sys.stderr)
+
+
+@cli.command("report")
+@click.argument("scan_file", type=click.Path(path_type=Path))
+@click.option("--format", "formats", default="html", show_default=True, help="Comma-separated formats")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("ztscan-report"),
+              show_default=True, help="Directory for the reports")
+def report(scan_file: Path, formats: str, out_dir: Path) -> None:
+    """Re-render a saved scan (ztscan.json) without touching any cloud."""
+    try:
+        doc = load(scan_file)
+        written = write_reports(doc, _formats(formats), out_dir)
+    except (DocumentError, OptionsError) as exc:
+        raise fail(str(exc)) from None
+    for path in written:
+        print(f"ztscan: wrote {path}", file=sys.stderr)
+
+
+@cli.command("schema")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of stdout")
+def schema(out_file: Path | None) -> None:
+    """Print the JSON Schema of the scan document (the --format json output)."""
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        from reports import write_atomic
+
+        write_atomic(out_file, text)
+
+
+@cli.command("demo")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("ztscan-demo"),
+              show_default=True, help="Directory for the reports")
+@click.option("--format", "formats", default="html,json", show_default=True, help="Comma-separated formats")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors")
+def demo(out_dir: Path, formats: str, quiet: bool) -> None:
+    """Scan the built-in vulnerable demo estate, served by local emulators, through the real providers."""
+    from scanner.demo import demo_providers
+
+    scan_opts = ScanOptions(out=out_dir, formats=_formats(formats))
+    try:
+        with demo_providers(quiet) as providers:
+            code = run_scan(providers, scan_opts, quiet)
+    except (OptionsError, ProviderConfigError) as exc:
+        raise fail(str(exc)) from None
+    # The demo estate is vulnerable on purpose: findings are its point, not an error.
+    raise click.exceptions.Exit(EXIT_INCOMPLETE if code == EXIT_INCOMPLETE else 0)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="ztscan")
+    except KeyboardInterrupt:
+        print("ztscan: interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,46 @@
+"""The optional config file (TOML): a [scan] table for the common options and one table per
+provider, each validated by the same pydantic model as the command-line flags."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scanner.cli_options import OptionsError
+from scanner.findings import Severity
+
+
+class ScanOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    out: Path = Field(Path("ztscan-report"), description="Directory the reports are written to")
+    formats: list[str] = Field(
+        default_factory=lambda: ["html", "json"],
+        description="Report formats to write",
+        json_schema_extra={"flag": "--format"},
+    )
+    fail_on: Severity | None = Field(
+        None, description="Exit 1 when a failing finding is at or above this severity"
+    )
+    scan_date: str | None = Field(
+        None, description="Evaluate date-based checks as of YYYY-MM-DD (default: today)",
+        json_schema_extra={"cli": False},
+    )
+
+
+def load_config(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise OptionsError(f"cannot read config {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise OptionsError(f"config {path} is not valid TOML: {exc}") from exc
+    for table, value in raw.items():
+        if not isinstance(value, dict):
+            raise OptionsError(f"config {path}: '{table}' must be a table ([{table}])")
+    return raw

@@ -1,0 +1,56 @@
+"""Shared fixtures: a moto server on loopback and a way to run the real CLI as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanner.demo.moto_server import FAKE_CREDENTIALS, moto_server
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+    out_dir: Path
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return json.loads((self.out_dir / "ztscan.json").read_text())
+
+    def function(self, name: str) -> dict[str, Any]:
+        return next(f for f in self.document["functions"] if f["name"] == name)
+
+    def finding(self, check_id: str, name: str) -> dict[str, Any]:
+        return next(f for f in self.document["findings"] if f["check_id"] == check_id and f["resource_name"] == name)
+
+
+def run_cli(args: list[str], out_dir: Path | None = None, env: dict[str, str] | None = None,
+            timeout: int = 300) -> CliResult:
+    """Run ``ztscan`` in a child process with only arguments and environment variables."""
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_", "GOOGLE_"))}
+    child_env.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "scanner", *args], capture_output=True, text=True,
+                          env=child_env, timeout=timeout, stdin=subprocess.DEVNULL)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr, out_dir or Path("."))
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    """A fresh moto server per test module, so each module seeds its own estate."""
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def aws_env() -> dict[str, str]:
+    return dict(FAKE_CREDENTIALS)
