@@ -38,7 +38,7 @@ class AzureProvider(Provider):
     options: AzureOptions
 
     def collect(self, progress: ProgressSink) -> Collection:
-        workers = int(getattr(self.options, "workers", 8))
+        workers = self.options.workers
         arm = Arm(self.options, workers)
         try:
             return self._collect(arm, workers, progress)
@@ -112,10 +112,11 @@ class AzureProvider(Provider):
     def _subscriptions(self, arm: Arm) -> tuple[list[tuple[str, str | None]], list[TargetStatus]]:
         """(id, display name) of the subscriptions to scan; failed targets for requested ones not visible."""
         try:
+            listed = [s.as_dict() for s in arm.subscriptions().subscriptions.list()]
             visible = {
-                s.subscription_id.lower(): s.display_name
-                for s in arm.subscriptions().subscriptions.list()
-                if s.subscription_id and str(s.state or "Enabled").lower() not in _INACTIVE
+                s["subscriptionId"].lower(): s.get("displayName")
+                for s in listed
+                if s.get("subscriptionId") and str(s.get("state") or "Enabled").lower() not in _INACTIVE
             }
         except HttpResponseError as exc:
             raise ProviderConfigError(

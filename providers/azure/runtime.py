@@ -79,7 +79,8 @@ def runtime_facts(st: Stack, host_version: str | None, is_flex: bool) -> Runtime
     facts = RuntimeFacts(
         language=st.language,
         version=st.version,
-        name=f"{st.language}|{st.version}" if st.language and st.version else (st.language or None),
+        # A custom container brings its own language runtime: no platform-managed runtime to date.
+        name=None if st.image else (f"{st.language}|{st.version}" if st.language and st.version else st.language),
         host_version=host_version,
         package_type="image" if st.image else "zip",
     )

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import trustme
 
@@ -438,7 +438,12 @@ class Emulator:
         return env
 
     def requests_matching(self, fragment: str) -> int:
-        return sum(1 for _, path, _ in self.log if fragment.lower() in path.lower())
+        return len(self.statuses(fragment))
+
+    def statuses(self, fragment: str) -> list[int]:
+        """HTTP statuses served, in order, for requests whose path and query contain ``fragment``."""
+        with self._lock:
+            return [status for _, path, status in self.log if fragment.lower() in path.lower()]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -471,10 +476,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         emu = self.emulator
         parts = urlsplit(self.path)
-        path, query = parts.path.rstrip("/"), parse_qs(parts.query)
+        path, query = unquote(parts.path).rstrip("/"), parse_qs(parts.query)
         status, body, headers = self._route(method, path, query)
-        with emu._lock:
-            emu.log.append((method, path, status))
+        with emu._lock:  # the log keeps the query so tests can see nextLink pages being followed
+            emu.log.append((method, unquote(self.path), status))
         self._send(status, body, headers)
 
     def _route(self, method: str, path: str, query: dict[str, list[str]]) -> tuple[int, dict, dict | None]:
