@@ -17,11 +17,15 @@ from scanner.provider import Collection, ProgressSink, Provider, ProviderOptions
 
 
 class AwsOptions(ProviderOptions):
-    profiles: list[str] = Field(default_factory=list, description="AWS profile(s) to scan",
-                                json_schema_extra={"flag": "--profile"})
+    profiles: list[str] = Field(
+        default_factory=list, description="AWS profile(s) to scan", json_schema_extra={"flag": "--profile"}
+    )
     regions: list[str] = Field(default_factory=lambda: ["all"], description="'all' (every enabled region) or names")
-    role_arns: list[str] = Field(default_factory=list, description="Role(s) to assume into other accounts",
-                                 json_schema_extra={"flag": "--role-arn"})
+    role_arns: list[str] = Field(
+        default_factory=list,
+        description="Role(s) to assume into other accounts",
+        json_schema_extra={"flag": "--role-arn"},
+    )
     org_role: str | None = Field(None, description="Role name to assume in every AWS Organizations member account")
     external_id: str | None = Field(None, description="ExternalId for the assumed roles")
     endpoint_url: str | None = Field(None, description="Send every AWS API call to this endpoint")
@@ -37,35 +41,56 @@ class AwsProvider(Provider):
     def collect(self, progress: ProgressSink) -> Collection:
         opts = self.options
         config = client_config(opts.workers, opts.retry_mode)
-        accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id,
-                                             opts.endpoint_url, config)
+        accounts, targets = resolve_accounts(
+            opts.profiles, opts.role_arns, opts.org_role, opts.external_id, opts.endpoint_url, config
+        )
         functions: list[ServerlessFunction] = []
         # Two pools: region tasks wait on function tasks, so they must not share workers.
-        with ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool, \
-                ThreadPoolExecutor(opts.workers, "aws-call") as calls_pool:
+        with (
+            ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool,
+            ThreadPoolExecutor(opts.workers, "aws-call") as calls_pool,
+        ):
             jobs = []
             for account in accounts:
                 try:
                     regions = resolve_regions(opts.regions, account, opts.endpoint_url, config)
                 except (ClientError, BotoCoreError) as exc:
-                    targets.append(TargetStatus(provider="aws", account=account.id, status="failed",
-                                                error=describe(exc, "ec2:DescribeRegions")))
+                    targets.append(
+                        TargetStatus(
+                            provider="aws",
+                            account=account.id,
+                            status="failed",
+                            error=describe(exc, "ec2:DescribeRegions"),
+                        )
+                    )
                     continue
                 progress.note(f"aws account {account.id} ({account.via}): {len(regions)} region(s)")
                 # Submitted before its regions: the FIFO pool starts it before any task that waits on it.
                 iam = regions_pool.submit(AccountIam, account, opts.endpoint_url, config)
-                jobs += [regions_pool.submit(self._region, account, region, iam, calls_pool, progress)
-                         for region in regions]
+                jobs += [
+                    regions_pool.submit(self._region, account, region, iam, calls_pool, progress) for region in regions
+                ]
             for job in jobs:
                 found, status = job.result()
                 functions += found
                 targets.append(status)
-        return Collection(functions=functions, targets=targets, scope={
-            "accounts": [a.id for a in accounts], "regions": opts.regions,
-        })
+        return Collection(
+            functions=functions,
+            targets=targets,
+            scope={
+                "accounts": [a.id for a in accounts],
+                "regions": opts.regions,
+            },
+        )
 
-    def _region(self, account: Account, region: str, iam_job: Future[AccountIam], pool: ThreadPoolExecutor,
-                progress: ProgressSink) -> tuple[list[ServerlessFunction], TargetStatus]:
+    def _region(
+        self,
+        account: Account,
+        region: str,
+        iam_job: Future[AccountIam],
+        pool: ThreadPoolExecutor,
+        progress: ProgressSink,
+    ) -> tuple[list[ServerlessFunction], TargetStatus]:
         opts = self.options
         iam = iam_job.result()
         config = client_config(opts.workers, opts.retry_mode)

@@ -26,14 +26,27 @@ from scanner.provider import ProgressSink, TargetStatus
 from scanner.secret_values import classify
 
 _RUNTIME = re.compile(r"^([a-z]+?)(\d+(?:\.\d+)*)?(?:\.x|\.al2023|\.al2)?$")
-_KEY_STATES = {"Enabled": "enabled", "Disabled": "disabled", "PendingDeletion": "pending_deletion",
-               "PendingImport": "pending_import", "Unavailable": "unavailable"}
+_KEY_STATES = {
+    "Enabled": "enabled",
+    "Disabled": "disabled",
+    "PendingDeletion": "pending_deletion",
+    "PendingImport": "pending_import",
+    "Unavailable": "unavailable",
+}
 _AWS_ERRORS = (ClientError, BotoCoreError)
 
 
 class RegionCollector:
-    def __init__(self, account: Account, region: str, endpoint: str | None, config: Config,
-                 iam: AccountIam, pool: Executor, progress: ProgressSink) -> None:
+    def __init__(
+        self,
+        account: Account,
+        region: str,
+        endpoint: str | None,
+        config: Config,
+        iam: AccountIam,
+        pool: Executor,
+        progress: ProgressSink,
+    ) -> None:
         self.account, self.region, self.iam, self.pool, self.progress = account, region, iam, pool, progress
         self.clients = {
             name: client(account.session, name, endpoint, config, region)
@@ -60,8 +73,9 @@ class RegionCollector:
         return functions, self._status("partial" if partial else "complete", len(functions), error)
 
     def _status(self, status: str, count: int, error: str | None) -> TargetStatus:
-        return TargetStatus(provider="aws", account=self.account.id, region=self.region, status=status,
-                            functions=count, error=error)
+        return TargetStatus(
+            provider="aws", account=self.account.id, region=self.region, status=status, functions=count, error=error
+        )
 
     @staticmethod
     def _region_call(what: str, call: Callable[[], Any]) -> Any:
@@ -72,11 +86,16 @@ class RegionCollector:
             return _Failed(describe(exc))
 
     def _tags(self) -> dict[str, dict[str, str]]:
-        pages = self.clients["resourcegroupstaggingapi"].get_paginator("get_resources").paginate(
-            ResourceTypeFilters=["lambda:function"]
+        pages = (
+            self.clients["resourcegroupstaggingapi"]
+            .get_paginator("get_resources")
+            .paginate(ResourceTypeFilters=["lambda:function"])
         )
-        return {r["ResourceARN"]: {t["Key"]: t["Value"] for t in r.get("Tags", [])}
-                for page in pages for r in page["ResourceTagMappingList"]}
+        return {
+            r["ResourceARN"]: {t["Key"]: t["Value"] for t in r.get("Tags", [])}
+            for page in pages
+            for r in page["ResourceTagMappingList"]
+        }
 
     def _retention(self, configs: list[dict[str, Any]]) -> dict[str, int]:
         groups: dict[str, int] = {}
@@ -112,16 +131,27 @@ class RegionCollector:
                 meta = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
                 customer = meta.get("KeyManager") == "CUSTOMER"
                 rotation = kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] if customer else True
-                found[key_arn] = KeyFacts(key_id=key_arn, state=_KEY_STATES.get(meta.get("KeyState", ""), "other"),
-                                          customer_managed=customer, rotation_enabled=rotation)
+                found[key_arn] = KeyFacts(
+                    key_id=key_arn,
+                    state=_KEY_STATES.get(meta.get("KeyState", ""), "other"),
+                    customer_managed=customer,
+                    rotation_enabled=rotation,
+                )
             except _AWS_ERRORS as exc:
                 found[key_arn] = describe(exc, "kms:DescribeKey")
         return found
 
     def _function(self, cfg: dict[str, Any], region_facts: dict[str, Any]) -> ServerlessFunction:
         arn = cfg["FunctionArn"]
-        fn = ServerlessFunction(provider="aws", account=self.account.id, account_name=self.account.name,
-                                region=self.region, id=arn, name=cfg["FunctionName"], kind="lambda")
+        fn = ServerlessFunction(
+            provider="aws",
+            account=self.account.id,
+            account_name=self.account.name,
+            region=self.region,
+            id=arn,
+            name=cfg["FunctionName"],
+            kind="lambda",
+        )
         _configuration_facts(fn, cfg)
         _region_facts(fn, cfg, region_facts)
         self._identity(fn, cfg)
@@ -162,16 +192,21 @@ class RegionCollector:
         try:
             url = self.lam.get_function_url_config(FunctionName=fn.id)
             public = url["AuthType"] == "NONE"
-            paths.append(InvocationPath(
-                via="function_url", principal="*" if public else "IAM-authenticated callers",
-                principal_kind="anonymous" if public else "identity", auth="none" if public else "iam",
-                evidence=f"function URL {url['FunctionUrl']} AuthType {url['AuthType']}",
-            ))
+            paths.append(
+                InvocationPath(
+                    via="function_url",
+                    principal="*" if public else "IAM-authenticated callers",
+                    principal_kind="anonymous" if public else "identity",
+                    auth="none" if public else "iam",
+                    evidence=f"function URL {url['FunctionUrl']} AuthType {url['AuthType']}",
+                )
+            )
             cors = url.get("Cors") or {}
             fn.network.endpoint_url = url["FunctionUrl"]
             fn.network.public_ingress = True
-            fn.network.cors = Cors(allowed_origins=cors.get("AllowOrigins", []),
-                                   allow_credentials=bool(cors.get("AllowCredentials")))
+            fn.network.cors = Cors(
+                allowed_origins=cors.get("AllowOrigins", []), allow_credentials=bool(cors.get("AllowCredentials"))
+            )
         except _AWS_ERRORS as exc:
             if not is_not_found(exc):
                 fn.mark_unknown("network.invocation", describe(exc, "lambda:GetFunctionUrlConfig"))

@@ -23,9 +23,11 @@ class AccountIam:
         self._facts: dict[str, RoleFacts | str] = {}
         self._lock = threading.Lock()
         try:
-            pages = client(account.session, "iam", endpoint, config).get_paginator(
-                "get_account_authorization_details"
-            ).paginate(Filter=["Role", "LocalManagedPolicy", "AWSManagedPolicy"])
+            pages = (
+                client(account.session, "iam", endpoint, config)
+                .get_paginator("get_account_authorization_details")
+                .paginate(Filter=["Role", "LocalManagedPolicy", "AWSManagedPolicy"])
+            )
             for page in pages:
                 self._roles.update({r["Arn"]: r for r in page.get("RoleDetailList", [])})
                 self._managed.update(default_versions(page.get("Policies", [])))

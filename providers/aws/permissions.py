@@ -50,11 +50,19 @@ ESCALATION_PATHS: tuple[tuple[frozenset[str], str], ...] = tuple(
 
 # Changing another function's code, configuration or resource policy is lateral movement:
 # the holder gains that function's identity and triggers.
-MODIFY_FUNCTION_ACTIONS = frozenset({
-    "lambda:updatefunctioncode", "lambda:updatefunctionconfiguration", "lambda:addpermission",
-    "lambda:createfunctionurlconfig", "lambda:updatefunctionurlconfig", "lambda:createfunction",
-    "lambda:publishlayerversion", "lambda:updatealias", "lambda:deletefunction",
-})
+MODIFY_FUNCTION_ACTIONS = frozenset(
+    {
+        "lambda:updatefunctioncode",
+        "lambda:updatefunctionconfiguration",
+        "lambda:addpermission",
+        "lambda:createfunctionurlconfig",
+        "lambda:updatefunctionurlconfig",
+        "lambda:createfunction",
+        "lambda:publishlayerversion",
+        "lambda:updatealias",
+        "lambda:deletefunction",
+    }
+)
 
 
 @dataclass
@@ -86,9 +94,7 @@ def decode(document: Any) -> Any:
 def _expand_statement(raw: dict[str, Any]) -> frozenset[str]:
     if "NotAction" in raw:
         excluded = [str(p).lower() for p in as_list(raw["NotAction"])]
-        return frozenset(
-            a.name for a in all_actions() if not any(fnmatch.fnmatchcase(a.name, p) for p in excluded)
-        )
+        return frozenset(a.name for a in all_actions() if not any(fnmatch.fnmatchcase(a.name, p) for p in excluded))
     return frozenset(a.name for p in as_list(raw.get("Action")) for a in expand(str(p)))
 
 
@@ -101,10 +107,16 @@ def allow_statements(source: str, document: Any) -> list[Statement]:
         patterns = [str(p) for p in as_list(raw.get("Action"))] or [
             f"NotAction {p}" for p in as_list(raw.get("NotAction"))
         ]
-        found.append(Statement(
-            source=source, sid=str(raw.get("Sid") or f"statement {index}"), patterns=patterns,
-            resources=resources, actions=_expand_statement(raw), has_condition=bool(raw.get("Condition")),
-        ))
+        found.append(
+            Statement(
+                source=source,
+                sid=str(raw.get("Sid") or f"statement {index}"),
+                patterns=patterns,
+                resources=resources,
+                actions=_expand_statement(raw),
+                has_condition=bool(raw.get("Condition")),
+            )
+        )
     return found
 
 
@@ -114,8 +126,13 @@ def _levels(actions: Iterable[str]) -> dict[str, Action]:
 
 
 def _grant(st: Statement, reason: str, actions: Iterable[str] | None = None) -> Grant:
-    return Grant(source=st.source, statement=st.sid, actions=sorted(actions) if actions else st.patterns,
-                 resources=st.resources, reason=reason)
+    return Grant(
+        source=st.source,
+        statement=st.sid,
+        actions=sorted(actions) if actions else st.patterns,
+        resources=st.resources,
+        reason=reason,
+    )
 
 
 def evaluate(statements: list[Statement]) -> RoleFacts:
@@ -137,16 +154,22 @@ def evaluate(statements: list[Statement]) -> RoleFacts:
             held.setdefault(action, st)
         modify = sorted(st.actions & MODIFY_FUNCTION_ACTIONS)
         if modify:
-            facts.modify_grants.append((_grant(st, "can change functions' code or configuration", modify),
-                                        st.resources))
+            facts.modify_grants.append(
+                (_grant(st, "can change functions' code or configuration", modify), st.resources)
+            )
     for needed, why in ESCALATION_PATHS:
         if needed <= held.keys():
             sources = {held[a].source for a in needed}
             first = held[min(needed)]
-            facts.privilege_escalation.append(Grant(
-                source=", ".join(sorted(sources)), statement=first.sid, actions=sorted(needed),
-                resources=first.resources, reason=why,
-            ))
+            facts.privilege_escalation.append(
+                Grant(
+                    source=", ".join(sorted(sources)),
+                    statement=first.sid,
+                    actions=sorted(needed),
+                    resources=first.resources,
+                    reason=why,
+                )
+            )
     return facts
 
 

@@ -16,9 +16,20 @@ from typing import Any
 from scanner.inventory import InvocationPath, PrincipalKind, TrustPrincipal
 
 _NARROWING_KEYS = {
-    "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalorgid", "aws:principalorgpaths",
-    "aws:principalaccount", "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceorgid",
-    "aws:sourceorgpaths", "aws:sourceip", "lambda:eventsourcetoken", "sts:externalid",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:sourceip",
+    "lambda:eventsourcetoken",
+    "sts:externalid",
 }
 _OPEN_NETWORKS = {"0.0.0.0/0", "::/0"}
 _INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invokefunctionurl", "lambda:invokeasync")

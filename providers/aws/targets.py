@@ -47,19 +47,23 @@ def client(
     session: boto3.Session, service: str, endpoint: str | None, config: Config, region: str | None = None
 ) -> Any:
     with _CLIENT_LOCK:
-        return session.client(service, region_name=region or session.region_name or GLOBAL_REGION,
-                              endpoint_url=endpoint, config=config)
+        return session.client(
+            service, region_name=region or session.region_name or GLOBAL_REGION, endpoint_url=endpoint, config=config
+        )
 
 
-def _assume(base: boto3.Session, role_arn: str, endpoint: str | None, config: Config,
-            external_id: str | None) -> boto3.Session:
+def _assume(
+    base: boto3.Session, role_arn: str, endpoint: str | None, config: Config, external_id: str | None
+) -> boto3.Session:
     kwargs = {"RoleArn": role_arn, "RoleSessionName": "ztscan-scan"}
     if external_id:
         kwargs["ExternalId"] = external_id
     creds = client(base, "sts", endpoint, config).assume_role(**kwargs)["Credentials"]
     return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"], region_name=base.region_name,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=base.region_name,
     )
 
 
@@ -68,8 +72,12 @@ def _identity(session: boto3.Session, endpoint: str | None, config: Config) -> s
 
 
 def resolve_accounts(
-    profiles: list[str], role_arns: list[str], org_role: str | None, external_id: str | None,
-    endpoint: str | None, config: Config,
+    profiles: list[str],
+    role_arns: list[str],
+    org_role: str | None,
+    external_id: str | None,
+    endpoint: str | None,
+    config: Config,
 ) -> tuple[list[Account], list[TargetStatus]]:
     """Every account in scope; an account that cannot be reached becomes a failed target."""
     accounts: list[Account] = []
@@ -83,8 +91,9 @@ def resolve_accounts(
         except NoCredentialsError as exc:
             raise ProviderConfigError(describe(exc)) from exc
         except (ClientError, BotoCoreError) as exc:
-            failed.append(TargetStatus(provider="aws", account=account_hint or label, status="failed",
-                                       error=describe(exc, label)))
+            failed.append(
+                TargetStatus(provider="aws", account=account_hint or label, status="failed", error=describe(exc, label))
+            )
 
     for profile, base in bases:
         reach(f"profile {profile or 'default'}", lambda base=base: base)
@@ -105,8 +114,12 @@ def resolve_accounts(
             if member["Id"] == management:
                 continue
             arn = f"arn:aws:iam::{member['Id']}:role/{org_role}"
-            reach(f"organization role {arn}", lambda arn=arn: _assume(base, arn, endpoint, config, external_id),
-                  name=member.get("Name"), account_hint=member["Id"])
+            reach(
+                f"organization role {arn}",
+                lambda arn=arn: _assume(base, arn, endpoint, config, external_id),
+                name=member.get("Name"),
+                account_hint=member["Id"],
+            )
     unique = {a.id: a for a in accounts}
     return list(unique.values()), failed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -27,20 +28,33 @@ def one_line(text: object, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _transport_reason(text: str) -> str:
+    for pattern in (r"\[Errno -?\d+\][^'\")\]]*", r"CERTIFICATE_VERIFY_FAILED[^'\")\]]*", r"[Tt]imed? ?out"):
+        found = re.search(pattern, text)
+        if found:
+            return one_line(found.group(0).strip(), 120)
+    return "connection failed"
+
+
 def http_reason(exc: Exception, needs: str | None = None) -> str:
     """Why an ARM call failed, in one line, naming the permission to grant on a 403.
 
     ARM error messages name actions and scopes, never setting values, so they are safe to show."""
-    if isinstance(exc, HttpResponseError):
+    if isinstance(exc, HttpResponseError) and not (
+        isinstance(exc, ClientAuthenticationError) and exc.status_code is None
+    ):
         code = getattr(getattr(exc, "error", None), "code", None) or (exc.reason or "HTTP error")
         text = f"{code} (HTTP {exc.status_code})"
         if exc.status_code == 403 and needs:
             text = f"{code}: needs {needs}"
         return text
-    if isinstance(exc, ClientAuthenticationError):
-        return f"credential failed: {one_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}"
+    if isinstance(exc, ClientAuthenticationError) and exc.status_code is None:
+        # A token could not be obtained. The first line names the credential chain; the
+        # per-credential reasons are logged by azure-identity and shown with --verbose.
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"Azure credential failed: {one_line(first, 200)} (run with -v for each credential's reason)"
     if isinstance(exc, ServiceRequestError):
-        return f"ARM endpoint not reachable: {type(exc).__name__}"
+        return f"ARM endpoint not reachable: {_transport_reason(str(exc))}"
     return f"{type(exc).__name__}: {one_line(exc, 200)}"
 
 

@@ -118,16 +118,12 @@ def collect_app(arm: Arm, ref: AppRef, role_cache: roles.RoleCache) -> Serverles
     app_settings_doc, settings_err = _attempt(read, "list_application_settings", "appsettings")
     conn_doc, conn_err = _attempt(read, "list_connection_strings", "connectionstrings")
     app_settings = (
-        None
-        if settings_err
-        else {str(k): v for k, v in ((app_settings_doc or {}).get("properties") or {}).items()}
+        None if settings_err else {str(k): v for k, v in ((app_settings_doc or {}).get("properties") or {}).items()}
     )
     if settings_err or conn_err:
         fn.mark_unknown("secrets.settings", settings_err or conn_err or "")
     else:
-        fn.secrets.settings = settings.classify_settings(
-            app_settings or {}, (conn_doc or {}).get("properties") or {}
-        )
+        fn.secrets.settings = settings.classify_settings(app_settings or {}, (conn_doc or {}).get("properties") or {})
     if app_settings is None:
         for path in ("secrets.storage_connection", "monitoring.app_insights", "runtime.host_version"):
             fn.mark_unknown(path, settings_err or "")
@@ -152,9 +148,7 @@ def collect_app(arm: Arm, ref: AppRef, role_cache: roles.RoleCache) -> Serverles
     return fn
 
 
-def _runtime(
-    fn: ServerlessFunction, site: dict, config: dict, app_settings: dict | None, err: str | None
-) -> None:
+def _runtime(fn: ServerlessFunction, site: dict, config: dict, app_settings: dict | None, err: str | None) -> None:
     props = site.get("properties") or {}
     st = runtime.stack(props, config, app_settings)
     host = None if app_settings is None else (app_settings.get("FUNCTIONS_EXTENSION_VERSION") or None)
@@ -185,9 +179,7 @@ def _network(
     approved = sum(
         1
         for pe in pe_list or []
-        if ((pe.get("properties") or {}).get("privateLinkServiceConnectionState") or {})
-        .get("status", "")
-        .lower()
+        if ((pe.get("properties") or {}).get("privateLinkServiceConnectionState") or {}).get("status", "").lower()
         == "approved"
     )
     if pe_err:
@@ -198,14 +190,10 @@ def _network(
             fn.mark_unknown("network.invocation", pe_err)
     fn.network.private_endpoints = approved
     fn.network.private_network = network.private_network(props, None if config_err else config)
-    fn.network.client_certificates = (
-        props.get("clientCertMode") if props.get("clientCertEnabled") else "disabled"
-    )
+    fn.network.client_certificates = props.get("clientCertMode") if props.get("clientCertEnabled") else "disabled"
 
     access = network.public_access(props, config, approved)
-    main = network.reach(
-        config.get("ipSecurityRestrictions"), config.get("ipSecurityRestrictionsDefaultAction")
-    )
+    main = network.reach(config.get("ipSecurityRestrictions"), config.get("ipSecurityRestrictionsDefaultAction"))
     public = access.lower() != "disabled" and main.public
     if not config_err:
         fn.network.public_ingress = public

@@ -69,9 +69,7 @@ def platform_auth(auth: dict[str, Any]) -> PlatformAuth:
 
 def _auth_providers(auth: dict[str, Any]) -> list[str]:
     providers = auth.get("identityProviders") or {}
-    return sorted(
-        name for name, cfg in providers.items() if isinstance(cfg, dict) and cfg.get("enabled", True)
-    )
+    return sorted(name for name, cfg in providers.items() if isinstance(cfg, dict) and cfg.get("enabled", True))
 
 
 def http_triggers(functions: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -163,17 +161,9 @@ def management(
 ) -> list[ManagementExposure]:
     out: list[ManagementExposure] = []
     if scm_allowed:
-        out.append(
-            ManagementExposure(
-                kind="scm_basic_auth", detail="basic auth publishing credentials allowed on SCM"
-            )
-        )
+        out.append(ManagementExposure(kind="scm_basic_auth", detail="basic auth publishing credentials allowed on SCM"))
     if ftp_allowed:
-        out.append(
-            ManagementExposure(
-                kind="ftp_basic_auth", detail="basic auth publishing credentials allowed on FTP"
-            )
-        )
+        out.append(ManagementExposure(kind="ftp_basic_auth", detail="basic auth publishing credentials allowed on FTP"))
     if (config.get("ftpsState") or "").lower() == "allallowed":
         out.append(ManagementExposure(kind="ftp_enabled", detail="ftpsState AllAllowed: plain FTP accepted"))
     if config.get("remoteDebuggingEnabled"):
@@ -192,7 +182,5 @@ def management(
             ).public
             how = "SCM site has no access restriction of its own"
         if scm_public:
-            out.append(
-                ManagementExposure(kind="scm_unrestricted", detail=f"{how}: Kudu reachable from any address")
-            )
+            out.append(ManagementExposure(kind="scm_unrestricted", detail=f"{how}: Kudu reachable from any address"))
     return out

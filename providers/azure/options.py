@@ -22,9 +22,7 @@ class Cloud:
 
 
 CLOUDS: dict[str, Cloud] = {
-    "public": Cloud(
-        "https://management.azure.com", "https://management.azure.com", "login.microsoftonline.com"
-    ),
+    "public": Cloud("https://management.azure.com", "https://management.azure.com", "login.microsoftonline.com"),
     "usgov": Cloud(
         "https://management.usgovcloudapi.net",
         "https://management.usgovcloudapi.net",

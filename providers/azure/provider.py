@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,10 @@ class AzureProvider(Provider):
 
     def collect(self, progress: ProgressSink) -> Collection:
         workers = self.options.workers
+        if logging.getLogger().getEffectiveLevel() > logging.INFO:
+            # azure-identity logs every failed credential of its chain as a multi-line WARNING;
+            # the scan's one-line error names the failure, --verbose shows the details.
+            logging.getLogger("azure.identity").setLevel(logging.ERROR)
         arm = Arm(self.options, workers)
         try:
             return self._collect(arm, workers, progress)
@@ -59,9 +64,7 @@ class AzureProvider(Provider):
         progress.add_work(len(subs), "Azure subscriptions")
         listed: dict[str, tuple[list[AppRef], str | None]] = {}
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ztscan-azure") as pool:
-            for (sub, _), result in zip(
-                subs, pool.map(lambda s: self._list_apps(arm, *s), subs), strict=True
-            ):
+            for (sub, _), result in zip(subs, pool.map(lambda s: self._list_apps(arm, *s), subs), strict=True):
                 listed[sub] = result
                 progress.advance()
             apps = [ref for refs, _ in listed.values() for ref in refs]
@@ -89,11 +92,7 @@ class AzureProvider(Provider):
             partial = [fn for fn in fns if fn.unknown]
             if partial or error:
                 first = error or next(iter(partial[0].unknown.values()))
-                detail = (
-                    f"{len(partial)} of {len(fns)} function apps not fully read: {first}"
-                    if partial
-                    else first
-                )
+                detail = f"{len(partial)} of {len(fns)} function apps not fully read: {first}" if partial else first
                 targets.append(
                     TargetStatus(
                         provider="azure",
@@ -104,9 +103,7 @@ class AzureProvider(Provider):
                     )
                 )
             else:
-                targets.append(
-                    TargetStatus(provider="azure", account=sub, status="complete", functions=len(fns))
-                )
+                targets.append(TargetStatus(provider="azure", account=sub, status="complete", functions=len(fns)))
         return Collection(functions=functions, targets=targets, scope=scope)
 
     def _subscriptions(self, arm: Arm) -> tuple[list[tuple[str, str | None]], list[TargetStatus]]:
@@ -153,16 +150,12 @@ class AzureProvider(Provider):
         # One subscription-wide query finds which apps have slots, instead of one list_slots per app.
         try:
             slot_ids = [
-                r.id
-                for r in arm.resources(sub).resources.list(
-                    filter="resourceType eq 'Microsoft.Web/sites/slots'"
-                )
+                r.id for r in arm.resources(sub).resources.list(filter="resourceType eq 'Microsoft.Web/sites/slots'")
             ]
         except HttpResponseError as exc:
             return (
                 refs,
-                "deployment slots not listed: "
-                + http_reason(exc, "Microsoft.Resources/subscriptions/resources/read"),
+                "deployment slots not listed: " + http_reason(exc, "Microsoft.Resources/subscriptions/resources/read"),
             )
         parents = {sid.lower().split("/slots/")[0] for sid in slot_ids}
         error = None
@@ -177,9 +170,7 @@ class AzureProvider(Provider):
                 continue
             for slot in slots:
                 if is_function_app(slot.get("kind") or app.get("kind")):
-                    refs.append(
-                        AppRef(sub, sub_name, _rg(slot["id"]), slot, slot=slot["name"].split("/")[-1])
-                    )
+                    refs.append(AppRef(sub, sub_name, _rg(slot["id"]), slot, slot=slot["name"].split("/")[-1]))
         return refs, error
 
 

@@ -104,9 +104,7 @@ def classify(assignments: list[Assignment]) -> IdentityGrants:
         source = f"{a.role.name} ({a.role.id})"
 
         def grant(acts: list[str], reason: str, a: Assignment = a, source: str = source) -> Grant:
-            return Grant(
-                source=source, statement=a.id, actions=sorted(set(acts)), resources=[a.scope], reason=reason
-            )
+            return Grant(source=source, statement=a.id, actions=sorted(set(acts)), resources=[a.scope], reason=reason)
 
         broad = level in ("root", "management group", "subscription", "resource group")
         if broad and (a.role.name.lower() in ADMIN_ROLES or "*" in actions):
@@ -126,9 +124,7 @@ def classify(assignments: list[Assignment]) -> IdentityGrants:
             )
         mod = sorted({p for act in MODIFY_ACTIONS for p in granted(a.role, act)})
         if mod:
-            out.modify_functions.append(
-                grant(mod, f"can change function apps' code or settings at {level} scope")
-            )
+            out.modify_functions.append(grant(mod, f"can change function apps' code or settings at {level} scope"))
     return out
 
 

@@ -52,6 +52,5 @@ def storage_connection(app_settings: dict[str, Any]) -> Literal["account_key", "
 
 def app_insights(app_settings: dict[str, Any]) -> bool:
     return bool(
-        app_settings.get("APPLICATIONINSIGHTS_CONNECTION_STRING")
-        or app_settings.get("APPINSIGHTS_INSTRUMENTATIONKEY")
+        app_settings.get("APPLICATIONINSIGHTS_CONNECTION_STRING") or app_settings.get("APPINSIGHTS_INSTRUMENTATIONKEY")
     )
