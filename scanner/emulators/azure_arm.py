@@ -448,6 +448,9 @@ class Emulator:
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "ztscan-arm-emulator"
+    # Keep-alive as ARM does: HTTP/1.0 would cost a TLS handshake per request.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stalls
     emulator: Emulator
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read stdout/stderr
