@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from azure.core.exceptions import HttpResponseError
+from azure.core.exceptions import AzureError
 
 from providers.azure import network, roles, runtime, settings
 from providers.azure.arm import Arm, http_reason
@@ -70,7 +70,7 @@ class AppReader:
             if hasattr(result, "by_page"):  # paged: read every page now, inside the error handling
                 return [item.as_dict() for item in result]
             return result.as_dict()
-        except HttpResponseError as exc:
+        except AzureError as exc:  # HTTP errors after retries, and dropped connections
             raise Failed(http_reason(exc, needs)) from exc
 
 
@@ -145,6 +145,26 @@ def collect_app(arm: Arm, ref: AppRef, role_cache: roles.RoleCache) -> Serverles
     fn.encryption.cmk_supported = False
     fn.supply_chain.code_signing = None  # Azure Functions has no code signing
     fn.supply_chain.layers = None  # no layer concept
+    return fn
+
+
+PILLARS = ("identity", "network", "secrets", "encryption", "runtime", "supply_chain", "monitoring")
+
+
+def unreadable_app(ref: AppRef, reason: str) -> ServerlessFunction:
+    """An app whose data could not be turned into facts at all: every pillar is unknown."""
+    site = ref.site
+    fn = ServerlessFunction(
+        provider="azure",
+        account=ref.subscription,
+        account_name=ref.subscription_name,
+        region=site.get("location", ""),
+        id=site["id"],
+        name=site["name"],
+        kind="function_app_slot" if ref.slot else "function_app",
+    )
+    for pillar in PILLARS:
+        fn.mark_unknown(pillar, reason)
     return fn
 
 
@@ -271,13 +291,13 @@ def _assignments(arm: Arm, sub: str, principal: str, cache: roles.RoleCache) -> 
     def load_assignments() -> list[Any]:
         try:
             return list(client.role_assignments.list_for_subscription(filter=f"assignedTo('{principal}')"))
-        except HttpResponseError as exc:
+        except AzureError as exc:
             raise Failed(http_reason(exc, NEEDS["roles"])) from exc
 
     def load_definition(def_id: str) -> roles.RoleDef:
         try:
             rd = client.role_definitions.get_by_id(def_id)
-        except HttpResponseError as exc:
+        except AzureError as exc:
             raise Failed(http_reason(exc, NEEDS["roles"])) from exc
         perms = tuple(
             roles.Permission(tuple(p.actions or ()), tuple(p.not_actions or ())) for p in rd.permissions or []

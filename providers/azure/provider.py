@@ -6,18 +6,18 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
-from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ServiceRequestError
+from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError
 
 from providers.azure.arm import Arm, http_reason, one_line
-from providers.azure.collector import AppRef, collect_app
+from providers.azure.collector import AppRef, collect_app, unreadable_app
 from providers.azure.options import AzureOptions
 from providers.azure.roles import RoleCache
 from scanner.inventory import ServerlessFunction
 from scanner.provider import Collection, ProgressSink, Provider, ProviderConfigError, TargetStatus
 
-T = TypeVar("T")
+log = logging.getLogger(__name__)
 _INACTIVE = {"disabled", "deleted"}
 
 
@@ -74,6 +74,9 @@ class AzureProvider(Provider):
             def one(ref: AppRef) -> ServerlessFunction:
                 try:
                     return collect_app(arm, ref, cache)
+                except Exception as exc:  # one odd app must not lose the other results
+                    log.warning("azure: %s could not be read: %s", ref.site.get("id"), type(exc).__name__)
+                    return unreadable_app(ref, f"collection error: {type(exc).__name__}")
                 finally:
                     progress.advance()
 
@@ -143,7 +146,7 @@ class AzureProvider(Provider):
         web = arm.web(sub)
         try:
             sites = [s.as_dict() for s in web.web_apps.list()]
-        except HttpResponseError as exc:
+        except AzureError as exc:
             return [], f"listing function apps failed: {http_reason(exc, 'Microsoft.Web/sites/read')}"
         apps = [s for s in sites if is_function_app(s.get("kind"))]
         refs = [AppRef(sub, sub_name, _rg(s["id"]), s) for s in apps]
@@ -152,7 +155,7 @@ class AzureProvider(Provider):
             slot_ids = [
                 r.id for r in arm.resources(sub).resources.list(filter="resourceType eq 'Microsoft.Web/sites/slots'")
             ]
-        except HttpResponseError as exc:
+        except AzureError as exc:
             return (
                 refs,
                 "deployment slots not listed: " + http_reason(exc, "Microsoft.Resources/subscriptions/resources/read"),
@@ -164,7 +167,7 @@ class AzureProvider(Provider):
                 continue
             try:
                 slots = _all(lambda a=app: web.web_apps.list_slots(_rg(a["id"]), a["name"]))
-            except HttpResponseError as exc:
+            except AzureError as exc:
                 reason = http_reason(exc, "Microsoft.Web/sites/slots/read")
                 error = f"deployment slots of {app['name']} not listed: {reason}"
                 continue

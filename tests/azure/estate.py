@@ -276,6 +276,16 @@ def estate() -> dict[str, Any]:
             app_settings={"FUNCTIONS_WORKER_RUNTIME": "powershell", "FUNCTIONS_EXTENSION_VERSION": "~4"},
         ),
     ]
+    # Malformed data (a binding that is not an object) must cost only this app's facts.
+    sites_c.append(
+        function_app(
+            c,
+            "rg-c",
+            "c-odd",
+            config={"linuxFxVersion": "PYTHON|3.11"},
+            functions=[{"name": "odd", "bindings": ["not-an-object"]}],
+        )
+    )
     return {
         "tenantId": "eeeeeeee-5555-4555-8555-eeeeeeeeeeee",
         "pageSize": 2,

@@ -20,6 +20,7 @@ FUNCTION_APPS = {
     "b-slotted/staging",
     "c-node-win",
     "c-ps-win",
+    "c-odd",
 }
 
 
@@ -238,3 +239,19 @@ def test_hostile_strings_survive_and_no_secret_value_leaks(scan: Run) -> None:
     for name, value in SECRETS.items():
         for where, text in (("stdout", scan.stdout), ("stderr", scan.stderr), ("json", scan.text)):
             assert value not in text, f"secret {name} leaked into {where}"
+
+
+def test_malformed_app_data_costs_only_that_app(scan: Run) -> None:
+    fn = scan.fn("c-odd")
+    assert set(fn["unknown"]) == {
+        "identity",
+        "network",
+        "secrets",
+        "encryption",
+        "runtime",
+        "supply_chain",
+        "monitoring",
+    }
+    assert fn["unknown"]["network"] == "collection error: AttributeError"
+    assert set(scan.findings("c-odd").values()) <= {"NOT_ASSESSED", "NOT_APPLICABLE"}
+    assert scan.fn("c-ps-win")["unknown"] == {}
