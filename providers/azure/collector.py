@@ -12,6 +12,7 @@ from azure.core.exceptions import AzureError
 
 from providers.azure import network, roles, runtime, settings
 from providers.azure.arm import Arm, http_reason
+from providers.azure.lifecycle import LiveStack
 from scanner.inventory import IdentityFacts, ServerlessFunction
 
 IDENTITY_PATHS = (
@@ -81,7 +82,9 @@ def _attempt(read: AppReader, op: str, key: str) -> tuple[Any, str | None]:
         return None, exc.reason
 
 
-def collect_app(arm: Arm, ref: AppRef, role_cache: roles.RoleCache) -> ServerlessFunction:
+def collect_app(
+    arm: Arm, ref: AppRef, role_cache: roles.RoleCache, stacks: dict[tuple[str, str], LiveStack] | None = None
+) -> ServerlessFunction:
     site = ref.site
     props = site.get("properties") or {}
     fn = ServerlessFunction(
@@ -133,7 +136,7 @@ def collect_app(arm: Arm, ref: AppRef, role_cache: roles.RoleCache) -> Serverles
     fn.monitoring.failure_destination_supported = False  # no dead-letter setting on a function app
     fn.monitoring.tracing = None  # distributed tracing is part of Application Insights, reported there
 
-    _runtime(fn, site, config, app_settings, settings_err)
+    _runtime(fn, site, config, app_settings, settings_err, stacks)
     _network(fn, read, site, props, config, config_err)
 
     fn.encryption.https_only = bool(props.get("httpsOnly"))
@@ -168,7 +171,14 @@ def unreadable_app(ref: AppRef, reason: str) -> ServerlessFunction:
     return fn
 
 
-def _runtime(fn: ServerlessFunction, site: dict, config: dict, app_settings: dict | None, err: str | None) -> None:
+def _runtime(
+    fn: ServerlessFunction,
+    site: dict,
+    config: dict,
+    app_settings: dict | None,
+    err: str | None,
+    stacks: dict[tuple[str, str], LiveStack] | None,
+) -> None:
     props = site.get("properties") or {}
     st = runtime.stack(props, config, app_settings)
     host = None if app_settings is None else (app_settings.get("FUNCTIONS_EXTENSION_VERSION") or None)
@@ -177,7 +187,7 @@ def _runtime(fn: ServerlessFunction, site: dict, config: dict, app_settings: dic
         for path in ("runtime.name", "runtime.language", "runtime.version", "runtime.deprecated_on"):
             fn.mark_unknown(path, err or "stack unknown")
         return
-    fn.runtime = runtime.runtime_facts(st, host, is_flex)
+    fn.runtime = runtime.runtime_facts(st, host, is_flex, stacks)
     if "container" in (site.get("kind") or "") or st.image:
         fn.runtime.package_type = "image"
     if st.image:

@@ -10,8 +10,10 @@ from typing import Any, ClassVar
 
 from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError
 
+from providers.azure import lifecycle
 from providers.azure.arm import Arm, http_reason, one_line
 from providers.azure.collector import AppRef, collect_app, unreadable_app
+from providers.azure.lifecycle import LiveStack
 from providers.azure.options import AzureOptions
 from providers.azure.roles import RoleCache
 from scanner.inventory import ServerlessFunction
@@ -68,12 +70,13 @@ class AzureProvider(Provider):
                 listed[sub] = result
                 progress.advance()
             apps = [ref for refs, _ in listed.values() for ref in refs]
+            stacks = self._stacks(arm, subs[0][0], progress) if apps else {}
             progress.add_work(len(apps), "Azure function apps")
             cache = RoleCache()
 
             def one(ref: AppRef) -> ServerlessFunction:
                 try:
-                    return collect_app(arm, ref, cache)
+                    return collect_app(arm, ref, cache, stacks)
                 except Exception as exc:  # one odd app must not lose the other results
                     log.warning("azure: %s could not be read: %s", ref.site.get("id"), type(exc).__name__)
                     return unreadable_app(ref, f"collection error: {type(exc).__name__}")
@@ -108,6 +111,14 @@ class AzureProvider(Provider):
             else:
                 targets.append(TargetStatus(provider="azure", account=sub, status="complete", functions=len(fns)))
         return Collection(functions=functions, targets=targets, scope=scope)
+
+    def _stacks(self, arm: Arm, sub: str, progress: ProgressSink) -> dict[tuple[str, str], LiveStack]:
+        """Live runtime lifecycle; an empty index (bundled data is used) when the API does not answer."""
+        try:
+            return lifecycle.index([s.as_dict() for s in arm.web(sub).provider.get_function_app_stacks()])
+        except AzureError as exc:
+            progress.note(f"azure: function app stacks API unavailable ({http_reason(exc)}); using bundled dates")
+            return {}
 
     def _subscriptions(self, arm: Arm) -> tuple[list[tuple[str, str | None]], list[TargetStatus]]:
         """(id, display name) of the subscriptions to scan; failed targets for requested ones not visible."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from providers.azure.lifecycle import SOURCE, LiveStack, normalize
 from scanner import runtimes
 from scanner.inventory import RuntimeFacts
 
@@ -75,7 +76,9 @@ def image_registry(image: str) -> str:
     return "docker.io"
 
 
-def runtime_facts(st: Stack, host_version: str | None, is_flex: bool) -> RuntimeFacts:
+def runtime_facts(
+    st: Stack, host_version: str | None, is_flex: bool, live: dict[tuple[str, str], LiveStack] | None = None
+) -> RuntimeFacts:
     facts = RuntimeFacts(
         language=st.language,
         version=st.version,
@@ -85,15 +88,21 @@ def runtime_facts(st: Stack, host_version: str | None, is_flex: bool) -> Runtime
         package_type="image" if st.image else "zip",
     )
     dates = []
+    source = runtimes.data_version()
     if st.language and st.version:
-        dates.append(runtimes.end_of_support("azure", lifecycle_key(st.language, st.version)))
+        found = (live or {}).get(normalize(st.language, st.version))
+        if found and found.end_of_life:
+            dates.append(found.end_of_life)
+            source = f"{SOURCE} (Functions host: {runtimes.data_version()})"
+        else:
+            dates.append(runtimes.end_of_support("azure", lifecycle_key(st.language, st.version)))
     if host_version:
         dates.append(runtimes.end_of_support("azure", f"host|{host_version}"))
     known = [d for d in dates if d]
     if known:
         # One date for the function: the earlier of language and Functions host end of support.
         facts.deprecated_on = min(known)
-    facts.lifecycle_source = runtimes.data_version()
+    facts.lifecycle_source = source
     if is_flex and not host_version:
         facts.host_version = "~4"  # Flex Consumption runs only the 4.x host and rejects the setting
     return facts

@@ -121,9 +121,7 @@ def role_definition_json(scope: str, guid: str, spec: dict[str, Any], role_type:
     }
 
 
-def custom_role(
-    subscription_id: str, name: str, actions: list[str], not_actions: list[str] | None = None
-) -> dict:
+def custom_role(subscription_id: str, name: str, actions: list[str], not_actions: list[str] | None = None) -> dict:
     guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{subscription_id}/{name}"))
     spec = {
         "roleName": name,
@@ -134,9 +132,7 @@ def custom_role(
     return role_definition_json(f"/subscriptions/{subscription_id}", guid, spec, "CustomRole")
 
 
-def role_assignment(
-    subscription_id: str, principal_id: str, role: str | dict, scope: str | None = None
-) -> dict:
+def role_assignment(subscription_id: str, principal_id: str, role: str | dict, scope: str | None = None) -> dict:
     """A role assignment; ``role`` is a built-in role name or a custom role definition JSON."""
     scope = scope or f"/subscriptions/{subscription_id}"
     if isinstance(role, dict):
@@ -368,9 +364,7 @@ def user_identity(subscription_id: str, resource_group: str, name: str, principa
     }
 
 
-def easy_auth(
-    require: bool = True, action: str = "Return401", providers: tuple[str, ...] = ("azureActiveDirectory",)
-):
+def easy_auth(require: bool = True, action: str = "Return401", providers: tuple[str, ...] = ("azureActiveDirectory",)):
     return {
         "platform": {"enabled": True, "runtimeVersion": "~1"},
         "globalValidation": {
@@ -381,6 +375,72 @@ def easy_auth(
         "login": {"tokenStore": {"enabled": False}},
         "httpSettings": {"requireHttps": True},
     }
+
+
+# Function app stacks as /providers/Microsoft.Web/functionAppStacks lists them:
+# (stack, worker runtime, display, linux runtimeVersion, windows runtimeVersion, end of life).
+STACK_TABLE: list[tuple[str, str, str, str | None, str | None, str]] = [
+    ("python", "python", "Python 3.9", "Python|3.9", None, "2025-10-31"),
+    ("python", "python", "Python 3.10", "Python|3.10", None, "2026-10-31"),
+    ("python", "python", "Python 3.11", "Python|3.11", None, "2027-10-31"),
+    ("python", "python", "Python 3.12", "Python|3.12", None, "2028-10-31"),
+    ("node", "node", "Node.js 18 LTS", "Node|18", "~18", "2025-04-30"),
+    ("node", "node", "Node.js 20 LTS", "Node|20", "~20", "2026-04-30"),
+    ("node", "node", "Node.js 22 LTS", "Node|22", "~22", "2027-04-30"),
+    ("dotnet", "dotnet", ".NET 6 (in-process)", "DOTNET|6.0", "v6.0", "2024-11-12"),
+    ("dotnet", "dotnet", ".NET 8 (in-process)", "DOTNET|8.0", "v8.0", "2026-11-10"),
+    ("dotnet", "dotnet-isolated", ".NET 8 Isolated", "DOTNET-ISOLATED|8.0", "v8.0", "2026-11-10"),
+    ("dotnet", "dotnet-isolated", ".NET 10 Isolated", "DOTNET-ISOLATED|10.0", "v10.0", "2028-11-14"),
+    ("java", "java", "Java 17", "Java|17", "17", "2029-09-30"),
+    ("powershell", "powershell", "PowerShell 7.2", "PowerShell|7.2", "7.2", "2024-11-08"),
+    ("powershell", "powershell", "PowerShell 7.4", "PowerShell|7.4", "7.4", "2026-11-10"),
+]
+
+
+def function_app_stacks(overrides: dict[str, str] | None = None, today: str | None = None) -> list[dict]:
+    """ARM-shaped functionAppStacks; ``overrides`` maps a display name to another end-of-life date."""
+    today = today or time.strftime("%Y-%m-%d")
+    stacks: dict[str, dict[str, Any]] = {}
+    for stack, worker, display, linux, windows, eol in STACK_TABLE:
+        eol = (overrides or {}).get(display, eol)
+        entry = stacks.setdefault(
+            stack,
+            {
+                "id": f"/providers/Microsoft.Web/functionAppStacks/{stack}",
+                "name": stack,
+                "type": "Microsoft.Web/functionAppStacks",
+                "properties": {"displayText": stack, "value": stack, "preferredOs": "Windows", "majorVersions": []},
+            },
+        )
+        version = (linux or windows or "").split("|")[-1].lstrip("~v")
+
+        def settings(runtime_version: str, worker: str = worker, eol: str = eol, version: str = version) -> dict:
+            return {
+                "runtimeVersion": runtime_version,
+                "remoteDebuggingSupported": False,
+                "appInsightsSettings": {"isSupported": True},
+                "gitHubActionSettings": {"isSupported": True, "supportedVersion": version},
+                "appSettingsDictionary": {"FUNCTIONS_WORKER_RUNTIME": worker},
+                "siteConfigPropertiesDictionary": {"use32BitWorkerProcess": False},
+                "supportedFunctionsExtensionVersions": ["~4"],
+                "isDeprecated": eol < today,
+                "isHidden": False,
+                "endOfLifeDate": f"{eol}T00:00:00Z",
+            }
+
+        stack_settings = {}
+        if linux:
+            stack_settings["linuxRuntimeSettings"] = settings(linux)
+        if windows:
+            stack_settings["windowsRuntimeSettings"] = settings(windows)
+        entry["properties"]["majorVersions"].append(
+            {
+                "displayText": display,
+                "value": version.split(".")[0],
+                "minorVersions": [{"displayText": display, "value": version, "stackSettings": stack_settings}],
+            }
+        )
+    return list(stacks.values())
 
 
 # --------------------------------------------------------------------------------------------
@@ -541,12 +601,13 @@ class _Handler(BaseHTTPRequestHandler):
         estate = self.emulator.estate
         low = path.lower()
         not_found = (404, _arm_error("ResourceNotFound", f"The resource '{path}' was not found."), None)
+        if low == "/providers/microsoft.web/functionappstacks":
+            stacks = estate.get("functionAppStacks")
+            return 200, self._page(function_app_stacks() if stacks is None else stacks, path, query), None
         if low == "/subscriptions":
             subs = [self._subscription_json(s) for s in estate.get("subscriptions", [])]
             return 200, self._page(subs, path, query), None
-        m = re.match(
-            r"^/(?:subscriptions/([^/]+)/)?providers/microsoft\.authorization/roledefinitions/([^/]+)$", low
-        )
+        m = re.match(r"^/(?:subscriptions/([^/]+)/)?providers/microsoft\.authorization/roledefinitions/([^/]+)$", low)
         if m and method == "GET":
             return self._role_definition(m.group(1), m.group(2))
         m = re.match(r"^/subscriptions/([^/]+)(/.*)?$", path)
@@ -615,9 +676,7 @@ class _Handler(BaseHTTPRequestHandler):
         rest = (sm.group("rest") or "").lower()
         if sm.group("slot"):
             slot_name = sm.group("slot").lower()
-            target = next(
-                (s for s in site["_x"]["slots"] if s["name"].split("/")[-1].lower() == slot_name), None
-            )
+            target = next((s for s in site["_x"]["slots"] if s["name"].split("/")[-1].lower() == slot_name), None)
             if target is None:
                 return not_found
         elif rest == "/slots" and method == "GET":
@@ -740,9 +799,7 @@ class _TokenHandler(BaseHTTPRequestHandler):
         if self.headers.get("X-IDENTITY-HEADER") != emu.identity_header:
             return self._send(401, {"statusCode": 401, "message": "Unauthorized: X-IDENTITY-HEADER mismatch"})
         if query.get("api-version", [""])[0] != "2019-08-01" or "resource" not in query:
-            return self._send(
-                400, {"statusCode": 400, "message": "api-version 2019-08-01 and resource required"}
-            )
+            return self._send(400, {"statusCode": 400, "message": "api-version 2019-08-01 and resource required"})
         token = secrets.token_urlsafe(32)
         with emu._lock:
             emu.tokens.add(token)
@@ -852,8 +909,7 @@ def demo_estate() -> dict[str, Any]:
         },
         connection_strings={
             "OrdersDb": (
-                "Server=tcp:orders.database.windows.net;Database=orders;"
-                "User ID=app;Password=Pa55w0rd-orders-2024;",
+                "Server=tcp:orders.database.windows.net;Database=orders;User ID=app;Password=Pa55w0rd-orders-2024;",
                 "SQLAzure",
             )
         },

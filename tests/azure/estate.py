@@ -9,6 +9,7 @@ from scanner.emulators.azure_arm import (
     custom_role,
     easy_auth,
     function_app,
+    function_app_stacks,
     http_function,
     queue_function,
     role_assignment,
@@ -288,6 +289,8 @@ def estate() -> dict[str, Any]:
     )
     return {
         "tenantId": "eeeeeeee-5555-4555-8555-eeeeeeeeeeee",
+        # The live stacks API says Node 22 ends earlier than the bundled data knows.
+        "functionAppStacks": function_app_stacks({"Node.js 22 LTS": "2026-05-01"}),
         "pageSize": 2,
         "subscriptions": [
             {

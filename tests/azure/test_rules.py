@@ -205,3 +205,16 @@ def test_storage_connection(app_settings: dict, expected: str) -> None:
 )
 def test_function_app_kinds(kind: str | None, expected: bool) -> None:
     assert is_function_app(kind) is expected
+
+
+def test_stacks_index_matches_linux_windows_and_flex_spellings() -> None:
+    from providers.azure import lifecycle
+    from scanner.emulators.azure_arm import function_app_stacks
+
+    idx = lifecycle.index(function_app_stacks(today="2026-11-28"))
+    assert idx[lifecycle.normalize("python", "3.9")] == lifecycle.LiveStack(True, date(2025, 10, 31))
+    assert idx[lifecycle.normalize("node", "~20")].end_of_life == date(2026, 4, 30)  # Windows "~20"
+    assert idx[lifecycle.normalize("node", "20")].end_of_life == date(2026, 4, 30)  # Flex "20"
+    assert idx[lifecycle.normalize("dotnet-isolated", "v8.0")].end_of_life == date(2026, 11, 10)
+    assert idx[lifecycle.normalize("dotnet", "6.0")].deprecated is True
+    assert lifecycle.normalize("powershell", "7.4.1") == ("powershell", "7.4")

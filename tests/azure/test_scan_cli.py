@@ -91,7 +91,7 @@ def test_weak_linux_python_app(scan: Run) -> None:
     rt = fn["runtime"]
     assert (rt["name"], rt["language"], rt["version"], rt["host_version"]) == ("python|3.9", "python", "3.9", "~3")
     assert rt["deprecated_on"] == "2022-12-13"  # host ~3 ended before Python 3.9
-    assert rt["lifecycle_source"].startswith("ztscan runtime data")
+    assert rt["lifecycle_source"] == "azure function app stacks API (Functions host: ztscan runtime data 2026-11-01)"
     settings = {s["name"]: s for s in fn["secrets"]["settings"]}
     assert settings["STRIPE_API_KEY"]["classification"] == "plaintext_secret"
     assert settings["DB_PASSWORD"]["classification"] == "plaintext_secret"
@@ -133,7 +133,7 @@ def test_hardened_app(scan: Run) -> None:
     assert fn["secrets"]["storage_connection"] == "identity"
     assert fn["monitoring"]["app_insights"] is True
     assert fn["encryption"]["https_only"] is True and fn["encryption"]["min_tls_version"] == "1.3"
-    assert fn["runtime"]["name"] == "python|3.12" and fn["runtime"]["deprecated_on"] is None
+    assert fn["runtime"]["name"] == "python|3.12" and fn["runtime"]["deprecated_on"] == "2028-10-31"
     findings = scan.findings("a-hardened")
     assert findings["ZT-NET-001"] == "PASS" and findings["ZT-IAM-001"] == "PASS"
     assert findings["ZT-RUN-001"] == "PASS" and findings["ZT-SEC-001"] == "PASS"
@@ -255,3 +255,11 @@ def test_malformed_app_data_costs_only_that_app(scan: Run) -> None:
     assert fn["unknown"]["network"] == "collection error: AttributeError"
     assert set(scan.findings("c-odd").values()) <= {"NOT_ASSESSED", "NOT_APPLICABLE"}
     assert scan.fn("c-ps-win")["unknown"] == {}
+
+
+def test_live_stacks_api_wins_over_bundled_dates(scan: Run) -> None:
+    rt = scan.fn(HOSTILE_APP)["runtime"]
+    # Bundled data has no date for Node 22; the estate's stacks API says 2026-05-01.
+    assert (rt["name"], rt["deprecated_on"]) == ("node|22", "2026-05-01")
+    assert rt["lifecycle_source"].startswith("azure function app stacks API")
+    assert scan.findings(HOSTILE_APP)["ZT-RUN-001"] == "FAIL"

@@ -3,7 +3,9 @@ and never with a credential in the message."""
 
 from __future__ import annotations
 
-from tests.azure.estate import SUB_A, SUB_B
+from scanner.emulators.azure_arm import serve
+from tests.azure.conftest import ztscan
+from tests.azure.estate import SUB_A, SUB_B, SUB_C, estate
 
 
 def _one_line_error(run) -> str:  # type: ignore[no-untyped-def]
@@ -81,3 +83,15 @@ def test_config_file_keys(arm, run, tmp_path) -> None:  # type: ignore[no-untype
     result = run("--config", str(config))
     assert result.code == 0, result.stderr
     assert [t["account"] for t in result.doc["targets"]] == [SUB_B]
+
+
+def test_stacks_api_unavailable_falls_back_to_bundled_dates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = estate()
+    data["faults"] = {"forbidden": ["/providers/Microsoft.Web/functionAppStacks"]}
+    with serve(data) as emulator:
+        result = ztscan(["--azure-endpoint", emulator.base_url, "--subscription", SUB_C], emulator.env, tmp_path)
+    assert "function app stacks API unavailable (AuthorizationFailed (HTTP 403)); using bundled dates" in result.stderr
+    assert result.code == 3  # c-odd stays unreadable; the stacks API itself costs no fact
+    assert result.fn("c-node-win")["unknown"] == {}
+    rt = result.fn("c-node-win")["runtime"]
+    assert rt["deprecated_on"] == "2026-04-30" and rt["lifecycle_source"] == "ztscan runtime data 2026-11-01"
