@@ -11,13 +11,21 @@ Conventions every provider follows, because checks rely on them:
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        """Computed facts are written to JSON; reading a saved scan back derives them again."""
+        if isinstance(data, dict) and cls.model_computed_fields:
+            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+        return data
 
 
 PrincipalKind = Literal["anonymous", "any_authenticated", "account", "organization", "service", "identity"]
@@ -196,6 +204,9 @@ class SupplyChainFacts(Model):
     layers: list[Layer] | None = None
     image_registry: str | None = None
     deprecated_registry: bool | None = None
+    build_identity: str | None = Field(
+        None, description="Identity the build runs as (GCP build service account), if named"
+    )
 
 
 class MonitoringFacts(Model):

@@ -68,7 +68,9 @@ def _assume(
 
 
 def _identity(session: boto3.Session, endpoint: str | None, config: Config) -> str:
-    return client(session, "sts", endpoint, config).get_caller_identity()["Account"]
+    # The first call of a scan: a dead endpoint or bad credentials should fail fast, not back off for long.
+    quick = config.merge(Config(retries={"mode": "standard", "max_attempts": 2}))
+    return client(session, "sts", endpoint, quick).get_caller_identity()["Account"]
 
 
 def resolve_accounts(

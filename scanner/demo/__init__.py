@@ -7,19 +7,33 @@ import contextlib
 from collections.abc import Iterator
 
 from scanner.demo import aws_estate
+from scanner.demo.aws_proxy import ProxyState, aws_proxy
 from scanner.demo.moto_server import fake_aws_credentials, moto_server
 from scanner.provider import Provider
 
 
 @contextlib.contextmanager
-def demo_providers(quiet: bool = False) -> Iterator[list[Provider]]:
+def _aws(stack: contextlib.ExitStack) -> Iterator[Provider]:
     from providers.aws import AwsOptions, AwsProvider
 
+    stack.enter_context(fake_aws_credentials())
+    moto = stack.enter_context(moto_server())
+    overlay = aws_estate.seed(moto)
+    endpoint, _ = stack.enter_context(aws_proxy(moto, ProxyState(moto, overlay=overlay)))
+    yield AwsProvider(AwsOptions(endpoint_url=endpoint, regions=list(aws_estate.REGIONS)))
+
+
+@contextlib.contextmanager
+def _gcp(stack: contextlib.ExitStack) -> Iterator[Provider]:
+    from providers.gcp import GcpProvider
+    from providers.gcp.options import GcpOptions
+    from scanner.emulators import gcp_api
+
+    emulator = stack.enter_context(gcp_api.serve(gcp_api.demo_estate()))
+    yield GcpProvider(GcpOptions(gcp_endpoint=emulator.base_url, anonymous=True))
+
+
+@contextlib.contextmanager
+def demo_providers(quiet: bool = False) -> Iterator[list[Provider]]:
     with contextlib.ExitStack() as stack:
-        stack.enter_context(fake_aws_credentials())
-        endpoint = stack.enter_context(moto_server())
-        aws_estate.seed(endpoint)
-        providers: list[Provider] = [
-            AwsProvider(AwsOptions(endpoint_url=endpoint, regions=list(aws_estate.REGIONS)))
-        ]
-        yield providers
+        yield [stack.enter_context(start(stack)) for start in (_aws, _gcp)]

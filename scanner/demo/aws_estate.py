@@ -62,8 +62,9 @@ class DemoFunction:
     vpc_subnets: int = 0
     tracing: bool = False
     log_retention: int | None = None
-    layers: list[str] = field(default_factory=list)  # names of layers another account publishes
+    layers: list[str] = field(default_factory=list)  # layer version ARNs
     tags: dict[str, str] = field(default_factory=dict)
+    dead_letter: str | None = None  # a queue ARN: moto drops it, the proxy overlay adds it back
 
 
 # Fake credentials in the demo are shaped like real ones so detectors recognise them.
@@ -77,6 +78,7 @@ FUNCTIONS = [
                  env={"STRIPE_API_KEY": "sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUvWx", "LOG_LEVEL": "info"},
                  tags={"team": "payments"}),
     DemoFunction("image-resizer", "python3.13", "reader", cmk=True, vpc_subnets=2, tracing=True, log_retention=30,
+                 dead_letter=f"arn:aws:sqs:us-east-1:{DEMO_ACCOUNT}:image-resizer-dlq",
                  env={"BUCKET": "images-prod", "DB_SECRET_ARN":
                       f"arn:aws:secretsmanager:us-east-1:{DEMO_ACCOUNT}:secret:resizer-db-AbCdEf"},
                  permissions=[{"StatementId": "s3-trigger", "Principal": "s3.amazonaws.com",
@@ -95,7 +97,7 @@ FUNCTIONS = [
     DemoFunction("thumbnail-worker", "python3.12", "shared-worker", log_retention=14),
     DemoFunction("video-worker", "python3.12", "shared-worker", log_retention=14),
     DemoFunction("analytics-etl", "python3.11", "reader",
-                 layers=["pandas-fast"],
+                 layers=[f"arn:aws:lambda:us-east-1:{LAYER_ACCOUNT}:layer:pandas-fast:3"],
                  env={"GITHUB_TOKEN": "ghp_R4nd0mT0k3nV4lu3F0rD3m0Purp0s3sXyZ12"}),
     DemoFunction("health-check", "nodejs22.x", "reader", tracing=True, log_retention=7, region="eu-west-1"),
     DemoFunction("billing-export", "python3.10", "reader", region="eu-west-1",
@@ -110,9 +112,8 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
-def _clients(endpoint: str, region: str, account: str = "testing") -> dict[str, Any]:
-    # moto files the calls of a 12-digit access key id under that account.
-    session = boto3.Session(aws_access_key_id=account, aws_secret_access_key="testing", region_name=region)
+def _clients(endpoint: str, region: str) -> dict[str, Any]:
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
     clients: dict[str, Any] = {name: session.client(name, endpoint_url=endpoint)
                                for name in ("iam", "lambda", "kms", "ec2", "logs")}
     clients["endpoint"] = endpoint
@@ -138,7 +139,9 @@ def _subnets(ec2: Any, count: int) -> list[str]:
             ["Subnet"]["SubnetId"] for i in range(count)]
 
 
-def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: bytes) -> None:
+def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: bytes) -> dict[str, Any]:
+    """Create the function; return the fields moto drops, for the proxy overlay."""
+    dropped: dict[str, Any] = {}
     kwargs: dict[str, Any] = {
         "FunctionName": spec.name, "Runtime": spec.runtime, "Role": role_arn, "Handler": "handler.handler",
         "Code": {"ZipFile": code}, "Tags": spec.tags,
@@ -149,15 +152,15 @@ def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: by
     if spec.cmk:
         kwargs["KMSKeyArn"] = c["kms"].create_key(Description=f"{spec.name} env key")["KeyMetadata"]["Arn"]
         c["kms"].enable_key_rotation(KeyId=kwargs["KMSKeyArn"])
+        dropped["KMSKeyArn"] = kwargs["KMSKeyArn"]
+    if spec.dead_letter:
+        kwargs["DeadLetterConfig"] = dropped["DeadLetterConfig"] = {"TargetArn": spec.dead_letter}
     if spec.vpc_subnets:
         sg = c["ec2"].describe_security_groups()["SecurityGroups"][0]["GroupId"]
         kwargs["VpcConfig"] = {"SubnetIds": _subnets(c["ec2"], spec.vpc_subnets), "SecurityGroupIds": [sg]}
     if spec.layers:
-        publisher = _clients(c["endpoint"], spec.region, LAYER_ACCOUNT)["lambda"]
-        kwargs["Layers"] = [
-            publisher.publish_layer_version(LayerName=name, Content={"ZipFile": code})["LayerVersionArn"]
-            for name in spec.layers
-        ]
+        # moto cannot resolve another account's layer, so the overlay carries it as AWS reports it.
+        dropped["Layers"] = [{"Arn": arn, "CodeSize": 4096} for arn in spec.layers]
     c["lambda"].create_function(**kwargs)
     for permission in spec.permissions:
         c["lambda"].add_permission(FunctionName=spec.name, Action="lambda:InvokeFunction", **permission)
@@ -170,15 +173,20 @@ def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: by
         group = f"/aws/lambda/{spec.name}"
         c["logs"].create_log_group(logGroupName=group)
         c["logs"].put_retention_policy(logGroupName=group, retentionInDays=spec.log_retention)
+    return dropped
 
 
 def seed(endpoint: str, functions: list[DemoFunction] | None = None,
-         roles: dict[str, dict[str, Any]] | None = None) -> None:
-    """Create the roles once and every function in its region."""
+         roles: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Create the roles once and every function in its region; return the proxy overlay."""
     functions = FUNCTIONS if functions is None else functions
     role_arns = seed_roles(_clients(endpoint, REGIONS[0])["iam"], ROLES if roles is None else roles)
     code = _zip()
     by_region: dict[str, dict[str, Any]] = {}
+    overlay = {}
     for spec in functions:
         clients = by_region.setdefault(spec.region, _clients(endpoint, spec.region))
-        seed_function(clients, spec, role_arns[spec.role], code)
+        dropped = seed_function(clients, spec, role_arns[spec.role], code)
+        if dropped:
+            overlay[spec.name] = dropped
+    return overlay

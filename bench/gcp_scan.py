@@ -1,0 +1,110 @@
+"""Benchmark: a full ``ztscan scan gcp`` of 300 functions over 3 projects on the local emulator.
+
+Prints wall-clock seconds, API requests per function and the scanner process's peak RSS.
+Run: python bench/gcp_scan.py [--functions 300] [--workers 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from scanner.emulators.gcp_api import gen1_function, gen2_function, project, serve
+
+REGIONS = ["us-central1", "europe-west1", "asia-northeast1"]
+RUNTIMES = ["python312", "python39", "nodejs22", "go125", "python311"]
+
+
+def estate(total: int, projects: int = 3) -> dict[str, Any]:
+    out = []
+    for p in range(projects):
+        pid, number = f"bench-proj-{p}", f"9000000000{p:02d}"
+        fns = []
+        for i in range(total // projects):
+            region, runtime = REGIONS[i % len(REGIONS)], RUNTIMES[i % len(RUNTIMES)]
+            common = {
+                "runtime": runtime,
+                "env": {"LOG_LEVEL": "info", "API_TOKEN": f"tok_{i:04d}Xy9Qz8Wv7Ut6Sr5"},
+                "labels": {"team": f"t{i % 7}"},
+            }
+            if i % 3 == 0:
+                fns.append(
+                    gen1_function(
+                        pid, region, f"fn-{i:04d}", **common, invokers={"roles/cloudfunctions.invoker": ["allUsers"]}
+                    )
+                )
+            else:
+                fns.append(
+                    gen2_function(
+                        pid,
+                        region,
+                        f"fn-{i:04d}",
+                        **common,
+                        service_account=f"fn-{i % 10}@{pid}.iam.gserviceaccount.com",
+                        invokers={"roles/run.invoker": [f"serviceAccount:caller@{pid}.iam.gserviceaccount.com"]},
+                    )
+                )
+        out.append(
+            project(
+                pid,
+                number,
+                functions=fns,
+                iam={"roles/editor": [f"serviceAccount:{number}-compute@developer.gserviceaccount.com"]},
+            )
+        )
+    return {"page_size": 50, "projects": out, "faults": []}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--functions", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=8)
+    args = parser.parse_args()
+    ztscan = str(Path(sys.executable).with_name("ztscan"))
+    with serve(estate(args.functions)) as em, tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [
+                ztscan,
+                "scan",
+                "gcp",
+                "--gcp-endpoint",
+                em.base_url,
+                "--anonymous",
+                "--workers",
+                str(args.workers),
+                "--format",
+                "json",
+                "--out",
+                out,
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **em.env},
+        )
+        seconds = time.perf_counter() - started
+        if proc.returncode not in (0, 1):
+            print(proc.stderr, file=sys.stderr)
+            return proc.returncode
+        total = em.total_requests
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+        print(f"functions: {args.functions} over 3 projects, workers: {args.workers}")
+        print(f"seconds: {seconds:.2f} (wall clock, CLI start to exit)")
+        print(f"requests: {total} = {total / args.functions:.2f} per function")
+        for route, n in sorted(em.requests.items()):
+            print(f"  {route}: {n}")
+        print(f"peak RSS of the scanner process: {peak_kib / 1024:.1f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

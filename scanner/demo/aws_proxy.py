@@ -1,0 +1,150 @@
+"""A loopback proxy in front of moto that adds what moto cannot do.
+
+- Overlay: moto drops some function fields (KMSKeyArn, DeadLetterConfig, LoggingConfig); the
+  overlay adds them back to ListFunctions/GetFunction responses as recorded AWS responses have them.
+- Faults: answer chosen requests with an AWS-shaped error (AccessDenied, throttling) a set number
+  of times, as a real account with a restrictive SCP or a busy API would.
+- Counting: how many requests each operation took, for the benchmark.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+_FUNCTION_PATH = re.compile(r"^/2015-03-31/functions/?(?P<name>[^/?]*)(?P<rest>/[^?]*)?")
+
+
+@dataclass
+class Fault:
+    """Answer requests whose ``METHOD path body`` matches ``pattern`` with an AWS error."""
+
+    pattern: str
+    status: int
+    code: str
+    message: str = "injected by the test proxy"
+    times: int | None = None  # None: every time
+    retry_after: str | None = None
+    body: str | None = None  # a whole response body instead of an error (e.g. a malformed document)
+    hits: int = 0
+
+    def take(self, request_line: str) -> bool:
+        if not re.search(self.pattern, request_line) or (self.times is not None and self.hits >= self.times):
+            return False
+        self.hits += 1
+        return True
+
+
+@dataclass
+class ProxyState:
+    upstream: str
+    overlay: dict[str, dict[str, Any]] = field(default_factory=dict)  # function name -> extra fields
+    faults: list[Fault] = field(default_factory=list)
+    calls: Counter[str] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def operation(method: str, path: str, body: bytes, target: str | None) -> str:
+    """A readable operation name for counting: the JSON target, the query Action, or the REST path."""
+    if target:
+        return target.rsplit(".", 1)[-1]
+    match = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body)
+    if match:
+        return match.group(1).decode()
+    fn = _FUNCTION_PATH.match(path)
+    if fn:
+        rest = (fn.group("rest") or "").strip("/") or ("function" if fn.group("name") else "list")
+        return f"lambda:{method} {rest}"
+    return f"{method} {urlsplit(path).path.split('/')[1] if '/' in path else path}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: ProxyState
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        return None
+
+    def _relay(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        op = operation(self.command, self.path, body, self.headers.get("X-Amz-Target"))
+        line = f"{self.command} {self.path} {op} {body[:2000].decode(errors='replace')}"
+        with self.state.lock:
+            self.state.calls[op] += 1
+            fault = next((f for f in self.state.faults if f.take(line)), None)
+        if fault:
+            self._send_fault(fault, query_protocol=b"Action=" in body)
+            return
+        upstream = urlsplit(self.state.upstream)
+        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", "connection"}}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+        conn.close()
+        if self.state.overlay and _FUNCTION_PATH.match(self.path) and response.status == 200:
+            payload = self._overlay(payload)
+        passthrough = {k: v for k, v in response.getheaders()
+                       if k.lower() not in {"content-length", "transfer-encoding", "connection"}}
+        self._send(response.status, payload, passthrough)
+
+    def _send_fault(self, fault: Fault, query_protocol: bool) -> None:
+        """The error in the shape the service's protocol uses, so botocore parses it as AWS's own."""
+        extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        if fault.body is not None:
+            self._send(fault.status, fault.body.encode(), {"Content-Type": "application/json", **extra})
+        elif query_protocol:
+            xml = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{fault.code}</Code>"
+                   f"<Message>{fault.message}</Message></Error><RequestId>ztscan-proxy</RequestId></ErrorResponse>")
+            self._send(fault.status, xml.encode(), {"Content-Type": "text/xml", **extra})
+        else:
+            error = json.dumps({"__type": fault.code, "message": fault.message, "Message": fault.message})
+            self._send(fault.status, error.encode(), {"Content-Type": "application/x-amz-json-1.1",
+                                                      "x-amzn-ErrorType": fault.code, **extra})
+
+    def _overlay(self, payload: bytes) -> bytes:
+        try:
+            doc = json.loads(payload)
+        except ValueError:
+            return payload
+        configs = doc.get("Functions") or [doc.get("Configuration") or doc]
+        for cfg in configs:
+            if isinstance(cfg, dict) and cfg.get("FunctionName") in self.state.overlay:
+                cfg.update(self.state.overlay[cfg["FunctionName"]])
+        return json.dumps(doc).encode()
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _relay
+
+
+@contextlib.contextmanager
+def aws_proxy(upstream: str, state: ProxyState | None = None) -> Iterator[tuple[str, ProxyState]]:
+    """Serve the proxy on a free loopback port; yield its endpoint and its live state."""
+    state = state or ProxyState(upstream)
+    handler = type("Handler", (_Handler,), {"state": state})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", state
+    finally:
+        server.shutdown()
+        server.server_close()
