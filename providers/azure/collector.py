@@ -250,7 +250,7 @@ def _network(
     if "network.invocation" not in fn.unknown and fn.network.platform_auth is not None:
         fn.network.invocation = network.invocation_paths(
             fn.network.platform_auth,
-            network._auth_providers(auth),
+            network.auth_providers(auth),
             network.http_triggers(functions or []),
             public,
             main.restrictions,

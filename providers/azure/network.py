@@ -67,7 +67,7 @@ def platform_auth(auth: dict[str, Any]) -> PlatformAuth:
     return PlatformAuth(enabled=enabled, require_authentication=require, unauthenticated_action=action)
 
 
-def _auth_providers(auth: dict[str, Any]) -> list[str]:
+def auth_providers(auth: dict[str, Any]) -> list[str]:
     providers = auth.get("identityProviders") or {}
     return sorted(name for name, cfg in providers.items() if isinstance(cfg, dict) and cfg.get("enabled", True))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scanner.emulators.azure_arm import serve
 from tests.azure.conftest import ztscan
-from tests.azure.estate import SUB_A, SUB_B, SUB_C, estate
+from tests.azure.estate import SECRETS, SUB_A, SUB_B, SUB_C, estate
 
 
 def _one_line_error(run) -> str:  # type: ignore[no-untyped-def]
@@ -95,3 +95,11 @@ def test_stacks_api_unavailable_falls_back_to_bundled_dates(tmp_path) -> None:  
     assert result.fn("c-node-win")["unknown"] == {}
     rt = result.fn("c-node-win")["runtime"]
     assert rt["deprecated_on"] == "2026-04-30" and rt["lifecycle_source"] == "ztscan runtime data 2026-11-01"
+
+
+def test_verbose_logging_leaks_no_secret_or_token(arm, run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--azure-endpoint", arm.base_url, "--subscription", SUB_A, "--verbose")
+    assert result.code == 3
+    assert "Microsoft.Web/sites" in result.stderr  # the API activity is there
+    for value in [*SECRETS.values(), arm.identity_header, *arm.tokens]:
+        assert value not in result.stderr + result.stdout + result.text
