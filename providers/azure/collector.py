@@ -136,7 +136,7 @@ def collect_app(
     fn.monitoring.failure_destination_supported = False  # no dead-letter setting on a function app
     fn.monitoring.tracing = None  # distributed tracing is part of Application Insights, reported there
 
-    _runtime(fn, site, config, app_settings, settings_err, stacks)
+    _runtime(fn, site, config, app_settings, settings_err, stacks, config_err)
     _network(fn, read, site, props, config, config_err)
 
     fn.encryption.https_only = bool(props.get("httpsOnly"))
@@ -178,6 +178,7 @@ def _runtime(
     app_settings: dict | None,
     err: str | None,
     stacks: dict[tuple[str, str], LiveStack] | None,
+    config_err: str | None = None,
 ) -> None:
     props = site.get("properties") or {}
     st = runtime.stack(props, config, app_settings)
@@ -192,6 +193,10 @@ def _runtime(
         fn.runtime.package_type = "image"
     if st.image:
         fn.supply_chain.image_registry = runtime.image_registry(st.image)
+    if config_err and not is_flex and not st.image and st.version is None:
+        # Windows keeps the language version in config/web, which could not be read.
+        for path in ("runtime.name", "runtime.version", "runtime.deprecated_on"):
+            fn.mark_unknown(path, config_err)
     if app_settings is None and not is_flex:
         # The Functions host version lives in app settings; its end of support may be earlier.
         fn.mark_unknown("runtime.deprecated_on", err or "")

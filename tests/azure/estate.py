@@ -339,6 +339,7 @@ def estate() -> dict[str, Any]:
             "forbidden": [
                 "/sites/a-forbidden/config/appsettings/list",
                 f"/subscriptions/{c}/providers/Microsoft.Authorization/roleAssignments",
+                "/sites/c-ps-win/config/web",
             ],
             "throttleOnce": ["/sites/b-flex/config/web"],
         },

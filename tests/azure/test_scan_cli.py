@@ -183,12 +183,26 @@ def test_role_assignments_forbidden_marks_identity_unknown(scan: Run) -> None:
     assert fn["runtime"]["name"] == "node|20" and fn["runtime"]["deprecated_on"] == "2026-04-30"
 
 
-def test_powershell_app_without_identity(scan: Run) -> None:
+def test_windows_app_with_config_unreadable(scan: Run) -> None:
     fn = scan.fn("c-ps-win")
     assert fn["identity"]["kind"] == "none" and fn["identity"]["is_default"] is True
     assert fn["identity"]["default_reason"] == "no managed identity"
-    assert fn["runtime"]["name"] == "powershell|7.4" and fn["runtime"]["deprecated_on"] == "2026-11-10"
-    assert fn["secrets"]["storage_connection"] == "none"
+    reason = "AuthorizationFailed: needs Microsoft.Web/sites/config/read"
+    # Windows keeps the PowerShell version in config/web: the stack is known, its version is not.
+    assert fn["runtime"]["language"] == "powershell"
+    for path in (
+        "runtime.name",
+        "runtime.version",
+        "runtime.deprecated_on",
+        "network.invocation",
+        "network.public_ingress",
+        "network.management",
+        "encryption.min_tls_version",
+    ):
+        assert fn["unknown"][path] == reason
+    assert "secrets.settings" not in fn["unknown"] and fn["secrets"]["storage_connection"] == "none"
+    findings = scan.findings("c-ps-win")
+    assert findings["ZT-RUN-001"] == findings["ZT-NET-001"] == "NOT_ASSESSED"
 
 
 def test_container_app(scan: Run) -> None:
@@ -254,7 +268,7 @@ def test_malformed_app_data_costs_only_that_app(scan: Run) -> None:
     }
     assert fn["unknown"]["network"] == "collection error: AttributeError"
     assert set(scan.findings("c-odd").values()) <= {"NOT_ASSESSED", "NOT_APPLICABLE"}
-    assert scan.fn("c-ps-win")["unknown"] == {}
+    assert scan.fn("c-node-win")["runtime"]["name"] == "node|20"
 
 
 def test_live_stacks_api_wins_over_bundled_dates(scan: Run) -> None:
