@@ -1,0 +1,120 @@
+"""Benchmark: a full ``ztscan scan azure`` of 300 function apps in 3 subscriptions on the ARM emulator.
+
+Prints wall-clock seconds, ARM requests per function app and the child's peak RSS.
+Run: python bench/azure_scan.py [--apps 300] [--workers 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from scanner.emulators.azure_arm import (
+    easy_auth,
+    function_app,
+    http_function,
+    queue_function,
+    role_assignment,
+    system_identity,
+    user_identity,
+)
+
+
+def estate(apps: int, subscriptions: int = 3) -> dict[str, Any]:
+    subs = []
+    for s in range(subscriptions):
+        sub_id = f"{s + 1:08d}-0000-4000-8000-000000000000"
+        shared = user_identity(sub_id, "rg-shared", "id-shared", f"{s + 1:08d}-aaaa-4000-8000-000000000000")
+        sites, assignments = [], [role_assignment(sub_id, f"{s + 1:08d}-aaaa-4000-8000-000000000000", "Reader")]
+        for i in range(apps // subscriptions):
+            pid = f"{s + 1:08d}-{i:04d}-4000-8000-000000000001"
+            variant = i % 5
+            kwargs: dict[str, Any] = {
+                "identity": shared if variant == 4 else system_identity(pid),
+                "config": {
+                    "linuxFxVersion": ["PYTHON|3.9", "PYTHON|3.12", "", "NODE|22", "DOCKER|acr.io/x:1"][variant]
+                },
+                "kind": [
+                    "functionapp,linux",
+                    "functionapp,linux",
+                    "functionapp",
+                    "functionapp,linux",
+                    "functionapp,linux,container",
+                ][variant],
+                "app_settings": {
+                    "FUNCTIONS_WORKER_RUNTIME": ["python", "python", "dotnet-isolated", "node", "python"][variant],
+                    "FUNCTIONS_EXTENSION_VERSION": "~4",
+                    "AzureWebJobsStorage": f"DefaultEndpointsProtocol=https;AccountName=s{i};AccountKey=k{i}xyzabc==",
+                    "API_KEY": f"@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/k{i}/)",
+                    **{f"SETTING_{n}": f"value-{n}" for n in range(20)},
+                },
+                "functions": [http_function("Api", "anonymous" if variant == 0 else "function"), queue_function("Q")],
+                "auth": easy_auth() if variant == 1 else None,
+                "private_endpoints": 1 if variant == 1 else 0,
+                "tags": {"env": "bench", "team": f"t{i % 7}"},
+            }
+            sites.append(function_app(sub_id, f"rg-{i % 10}", f"bench-{s}-{i:03d}", **kwargs))
+            if variant != 4:
+                assignments.append(
+                    role_assignment(
+                        sub_id,
+                        pid,
+                        "Contributor" if variant == 0 else "Reader",
+                        f"/subscriptions/{sub_id}/resourceGroups/rg-{i % 10}",
+                    )
+                )
+        subs.append(
+            {"subscriptionId": sub_id, "displayName": f"Bench {s}", "sites": sites, "roleAssignments": assignments}
+        )
+    return {"pageSize": 100, "subscriptions": subs, "faults": {}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--apps", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=8)
+    args = parser.parse_args()
+    from scanner.emulators.azure_arm import serve
+
+    exe = shutil.which("ztscan", path=os.path.dirname(sys.executable))
+    cmd = [exe] if exe else [sys.executable, "-m", "scanner"]
+    with serve(estate(args.apps)) as emu, tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [
+                *cmd,
+                "scan",
+                "azure",
+                "--azure-endpoint",
+                emu.base_url,
+                "--workers",
+                str(args.workers),
+                "--format",
+                "json",
+                "--out",
+                out,
+                "--quiet",
+            ],
+            env=emu.env,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        if proc.returncode not in (0, 1, 3):
+            sys.exit(f"scan failed ({proc.returncode}): {proc.stderr.strip()}")
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+        print(f"function apps:       {args.apps} in 3 subscriptions (workers {args.workers}, exit {proc.returncode})")
+        print(f"wall time:           {seconds:.2f} s")
+        print(f"ARM requests:        {emu.requests} ({emu.requests / args.apps:.2f} per app)")
+        print(f"peak RSS (child):    {peak_kb / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""Read one function app (or slot) into the common schema.
+
+Each ARM call feeds known fact paths; when a call fails, exactly those paths go into
+``fn.unknown`` with the reason, so no check can PASS on a default that stands in for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from azure.core.exceptions import AzureError
+
+from providers.azure import network, roles, runtime, settings
+from providers.azure.arm import Arm, http_reason
+from providers.azure.lifecycle import LiveStack
+from scanner.inventory import IdentityFacts, ServerlessFunction
+
+IDENTITY_PATHS = (
+    "identity.admin",
+    "identity.wildcard",
+    "identity.privilege_escalation",
+    "identity.modify_functions",
+)
+NEEDS = {
+    "config": "Microsoft.Web/sites/config/read",
+    "appsettings": "Microsoft.Web/sites/config/list/action",
+    "connectionstrings": "Microsoft.Web/sites/config/list/action",
+    "auth": "Microsoft.Web/sites/config/read",
+    "publishing": "Microsoft.Web/sites/basicPublishingCredentialsPolicies/read",
+    "private_endpoints": "Microsoft.Web/sites/privateEndpointConnections/read",
+    "functions": "Microsoft.Web/sites/functions/read",
+    "roles": "Microsoft.Authorization/roleAssignments/read and roleDefinitions/read",
+}
+
+
+@dataclass(frozen=True)
+class AppRef:
+    subscription: str
+    subscription_name: str | None
+    resource_group: str
+    site: dict[str, Any]  # the ARM JSON of the site or slot, as listed
+    slot: str | None = None  # slot name when this is a deployment slot
+
+    @property
+    def app_name(self) -> str:
+        return self.site["name"].split("/")[0]
+
+
+class Failed(Exception):
+    """An ARM call failed; ``reason`` is the one-line text for ``fn.unknown``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AppReader:
+    """The ARM calls for one app, routed to the slot variant when it is a slot."""
+
+    def __init__(self, arm: Arm, ref: AppRef) -> None:
+        self.ops = arm.web(ref.subscription).web_apps
+        self.ref = ref
+
+    def call(self, op: str, needs: str) -> Any:
+        args: tuple[str, ...] = (self.ref.resource_group, self.ref.app_name)
+        if self.ref.slot:
+            op = {"list_functions": "list_instance_functions_slot"}.get(op, op + "_slot")
+            args = (*args, self.ref.slot)
+        try:
+            result = getattr(self.ops, op)(*args)
+            if hasattr(result, "by_page"):  # paged: read every page now, inside the error handling
+                return [item.as_dict() for item in result]
+            return result.as_dict()
+        except AzureError as exc:  # HTTP errors after retries, and dropped connections
+            raise Failed(http_reason(exc, needs)) from exc
+
+
+def _attempt(read: AppReader, op: str, key: str) -> tuple[Any, str | None]:
+    try:
+        return read.call(op, NEEDS[key]), None
+    except Failed as exc:
+        return None, exc.reason
+
+
+def collect_app(
+    arm: Arm, ref: AppRef, role_cache: roles.RoleCache, stacks: dict[tuple[str, str], LiveStack] | None = None
+) -> ServerlessFunction:
+    site = ref.site
+    props = site.get("properties") or {}
+    fn = ServerlessFunction(
+        provider="azure",
+        account=ref.subscription,
+        account_name=ref.subscription_name,
+        region=site.get("location", ""),
+        id=site["id"],
+        name=site["name"],
+        kind="function_app_slot" if ref.slot else "function_app",
+        tags={str(k): str(v) for k, v in (site.get("tags") or {}).items()},
+    )
+    read = AppReader(arm, ref)
+    fn.identity = _identity(arm, ref, fn, role_cache)
+
+    config_doc, config_err = _attempt(read, "get_configuration", "config")
+    config = (config_doc or {}).get("properties") or {}
+    if config_err:
+        for path in (
+            "network.public_ingress",
+            "network.ingress",
+            "network.ingress_restrictions",
+            "network.cors",
+            "network.invocation",
+            "network.management",
+            "network.private_network.egress_via_private",
+            "encryption.min_tls_version",
+            "encryption.scm_min_tls_version",
+        ):
+            fn.mark_unknown(path, config_err)
+        # linuxFxVersion is also in the listed site's partial siteConfig; use it for the stack.
+        config = {"linuxFxVersion": (props.get("siteConfig") or {}).get("linuxFxVersion")}
+
+    app_settings_doc, settings_err = _attempt(read, "list_application_settings", "appsettings")
+    conn_doc, conn_err = _attempt(read, "list_connection_strings", "connectionstrings")
+    app_settings = (
+        None if settings_err else {str(k): v for k, v in ((app_settings_doc or {}).get("properties") or {}).items()}
+    )
+    if settings_err or conn_err:
+        fn.mark_unknown("secrets.settings", settings_err or conn_err or "")
+    else:
+        fn.secrets.settings = settings.classify_settings(app_settings or {}, (conn_doc or {}).get("properties") or {})
+    if app_settings is None:
+        for path in ("secrets.storage_connection", "monitoring.app_insights", "runtime.host_version"):
+            fn.mark_unknown(path, settings_err or "")
+    else:
+        fn.secrets.storage_connection = settings.storage_connection(app_settings)
+        fn.monitoring.app_insights = settings.app_insights(app_settings)
+    fn.monitoring.failure_destination_supported = False  # no dead-letter setting on a function app
+    fn.monitoring.tracing = None  # distributed tracing is part of Application Insights, reported there
+
+    _runtime(fn, site, config, app_settings, settings_err, stacks, config_err)
+    _network(fn, read, site, props, config, config_err)
+
+    fn.encryption.https_only = bool(props.get("httpsOnly"))
+    fn.encryption.min_tls_version = config.get("minTlsVersion") if not config_err else None
+    fn.encryption.scm_min_tls_version = config.get("scmMinTlsVersion") if not config_err else None
+    # App settings are encrypted at rest with platform keys only: App Service offers no
+    # customer-managed key for site configuration (CMK exists for storage/Key Vault, not here).
+    fn.encryption.cmk = None
+    fn.encryption.cmk_supported = False
+    fn.supply_chain.code_signing = None  # Azure Functions has no code signing
+    fn.supply_chain.layers = None  # no layer concept
+    return fn
+
+
+PILLARS = ("identity", "network", "secrets", "encryption", "runtime", "supply_chain", "monitoring")
+
+
+def unreadable_app(ref: AppRef, reason: str) -> ServerlessFunction:
+    """An app whose data could not be turned into facts at all: every pillar is unknown."""
+    site = ref.site
+    fn = ServerlessFunction(
+        provider="azure",
+        account=ref.subscription,
+        account_name=ref.subscription_name,
+        region=site.get("location", ""),
+        id=site["id"],
+        name=site["name"],
+        kind="function_app_slot" if ref.slot else "function_app",
+    )
+    for pillar in PILLARS:
+        fn.mark_unknown(pillar, reason)
+    return fn
+
+
+def _runtime(
+    fn: ServerlessFunction,
+    site: dict,
+    config: dict,
+    app_settings: dict | None,
+    err: str | None,
+    stacks: dict[tuple[str, str], LiveStack] | None,
+    config_err: str | None = None,
+) -> None:
+    props = site.get("properties") or {}
+    st = runtime.stack(props, config, app_settings)
+    host = None if app_settings is None else (app_settings.get("FUNCTIONS_EXTENSION_VERSION") or None)
+    is_flex = bool(((props.get("functionAppConfig") or {}).get("runtime") or {}).get("name"))
+    if st is None:
+        for path in ("runtime.name", "runtime.language", "runtime.version", "runtime.deprecated_on"):
+            fn.mark_unknown(path, err or "stack unknown")
+        return
+    fn.runtime = runtime.runtime_facts(st, host, is_flex, stacks)
+    if "container" in (site.get("kind") or "") or st.image:
+        fn.runtime.package_type = "image"
+    if st.image:
+        fn.supply_chain.image_registry = runtime.image_registry(st.image)
+    if config_err and not is_flex and not st.image and st.version is None:
+        # Windows keeps the language version in config/web, which could not be read.
+        for path in ("runtime.name", "runtime.version", "runtime.deprecated_on"):
+            fn.mark_unknown(path, config_err)
+    if app_settings is None and not is_flex:
+        # The Functions host version lives in app settings; its end of support may be earlier.
+        fn.mark_unknown("runtime.deprecated_on", err or "")
+    if is_flex:
+        fn.unknown.pop("runtime.host_version", None)  # fixed by the platform, not read from settings
+
+
+def _network(
+    fn: ServerlessFunction, read: AppReader, site: dict, props: dict, config: dict, config_err: str | None
+) -> None:
+    host = props.get("defaultHostName")
+    fn.network.endpoint_url = f"https://{host}" if host else None
+
+    pe_list, pe_err = _attempt(read, "get_private_endpoint_connection_list", "private_endpoints")
+    approved = sum(
+        1
+        for pe in pe_list or []
+        if ((pe.get("properties") or {}).get("privateLinkServiceConnectionState") or {}).get("status", "").lower()
+        == "approved"
+    )
+    if pe_err:
+        fn.mark_unknown("network.private_endpoints", pe_err)
+        if not (config.get("publicNetworkAccess") or props.get("publicNetworkAccess")):
+            # With publicNetworkAccess unset, exposure depends on whether a private endpoint exists.
+            fn.mark_unknown("network.public_ingress", pe_err)
+            fn.mark_unknown("network.invocation", pe_err)
+    fn.network.private_endpoints = approved
+    fn.network.private_network = network.private_network(props, None if config_err else config)
+    fn.network.client_certificates = props.get("clientCertMode") if props.get("clientCertEnabled") else "disabled"
+
+    access = network.public_access(props, config, approved)
+    main = network.reach(config.get("ipSecurityRestrictions"), config.get("ipSecurityRestrictionsDefaultAction"))
+    public = access.lower() != "disabled" and main.public
+    if not config_err:
+        fn.network.public_ingress = public
+        fn.network.ingress = (
+            f"publicNetworkAccess={access}; ipSecurityRestrictionsDefaultAction="
+            f"{config.get('ipSecurityRestrictionsDefaultAction') or 'unset'}"
+        )
+        fn.network.ingress_restrictions = main.restrictions
+        fn.network.cors = network.cors(config)
+
+    auth_doc, auth_err = _attempt(read, "get_auth_settings_v2_without_secrets", "auth")
+    auth = (auth_doc or {}).get("properties") or {}
+    if auth_err:
+        fn.mark_unknown("network.platform_auth", auth_err)
+        fn.mark_unknown("network.invocation", auth_err)
+    else:
+        fn.network.platform_auth = network.platform_auth(auth)
+
+    functions, fn_err = (None, None)
+    if not auth_err and not fn.network.platform_auth.require_authentication:
+        functions, fn_err = _attempt(read, "list_functions", "functions")
+        if fn_err:
+            fn.mark_unknown("network.invocation", f"HTTP trigger auth levels not readable: {fn_err}")
+    if "network.invocation" not in fn.unknown and fn.network.platform_auth is not None:
+        fn.network.invocation = network.invocation_paths(
+            fn.network.platform_auth,
+            network.auth_providers(auth),
+            network.http_triggers(functions or []),
+            public,
+            main.restrictions,
+            access,
+        )
+
+    scm, scm_err = _attempt(read, "get_scm_allowed", "publishing")
+    ftp, ftp_err = _attempt(read, "get_ftp_allowed", "publishing")
+    if scm_err or ftp_err:
+        fn.mark_unknown("network.management", scm_err or ftp_err or "")
+    if not config_err:
+        fn.network.management = network.management(
+            config,
+            None if scm_err else bool((scm.get("properties") or {}).get("allow")),
+            None if ftp_err else bool((ftp.get("properties") or {}).get("allow")),
+            access,
+            main.public,
+        )
+
+
+def _identity(arm: Arm, ref: AppRef, fn: ServerlessFunction, cache: roles.RoleCache) -> IdentityFacts:
+    ident = ref.site.get("identity") or {}
+    kind = str(ident.get("type") or "None")
+    principals: list[tuple[str, str]] = []
+    if "systemassigned" in kind.lower().replace(" ", "") and ident.get("principalId"):
+        principals.append((ident["principalId"], fn.name))
+    for uid, detail in (ident.get("userAssignedIdentities") or {}).items():
+        if (detail or {}).get("principalId"):
+            principals.append((detail["principalId"], uid.rstrip("/").split("/")[-1]))
+    if not principals:
+        return IdentityFacts(kind="none", is_default=True, default_reason="no managed identity")
+    facts = IdentityFacts(kind="azure_managed_identity", principal=principals[0][0], name=principals[0][1])
+    try:
+        assignments = [a for pid, _ in principals for a in _assignments(arm, ref.subscription, pid, cache)]
+    except Failed as exc:
+        for path in IDENTITY_PATHS:
+            fn.mark_unknown(path, exc.reason)
+        return facts
+    grants = roles.classify(assignments)
+    facts.admin, facts.wildcard = grants.admin, grants.wildcard
+    facts.privilege_escalation, facts.modify_functions = grants.privilege_escalation, grants.modify_functions
+    return facts
+
+
+def _assignments(arm: Arm, sub: str, principal: str, cache: roles.RoleCache) -> list[roles.Assignment]:
+    client = arm.authorization(sub)
+
+    def load_assignments() -> list[Any]:
+        try:
+            return list(client.role_assignments.list_for_subscription(filter=f"assignedTo('{principal}')"))
+        except AzureError as exc:
+            raise Failed(http_reason(exc, NEEDS["roles"])) from exc
+
+    def load_definition(def_id: str) -> roles.RoleDef:
+        try:
+            rd = client.role_definitions.get_by_id(def_id)
+        except AzureError as exc:
+            raise Failed(http_reason(exc, NEEDS["roles"])) from exc
+        perms = tuple(
+            roles.Permission(tuple(p.actions or ()), tuple(p.not_actions or ())) for p in rd.permissions or []
+        )
+        return roles.RoleDef(id=def_id, name=rd.role_name or def_id.rsplit("/", 1)[-1], permissions=perms)
+
+    out = []
+    for ra in cache.once(("assignments", sub.lower(), principal.lower()), load_assignments):
+        def_id = ra.role_definition_id
+        guid = def_id.rstrip("/").rsplit("/", 1)[-1].lower()  # built-in ids differ only by the scope prefix
+        role = cache.once(("definition", guid), lambda d=def_id: load_definition(d))
+        out.append(roles.Assignment(id=ra.id, scope=ra.scope or f"/subscriptions/{sub}", role=role))
+    return out
