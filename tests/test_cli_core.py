@@ -23,8 +23,8 @@ def test_demo_scans_every_cloud_and_writes_both_reports(demo: CliResult) -> None
     assert demo.code == 0, demo.stderr
     assert (demo.out_dir / "ztscan.html").stat().st_size > 10_000
     doc = demo.document
-    assert set(doc["scan"]["providers"]) >= {"aws", "gcp"}
-    assert {f["provider"] for f in doc["functions"]} >= {"aws", "gcp"}
+    assert set(doc["scan"]["providers"]) == {"aws", "azure", "gcp"}
+    assert {f["provider"] for f in doc["functions"]} == {"aws", "azure", "gcp"}
     assert doc["summary"]["findings_by_status"]["FAIL"] > 10
     assert all(t["status"] == "complete" for t in doc["targets"])
 

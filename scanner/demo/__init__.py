@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from scanner.demo import aws_estate
 from scanner.demo.aws_proxy import ProxyState, aws_proxy
+from scanner.demo.environment import scoped_environ
 from scanner.demo.moto_server import fake_aws_credentials, moto_server
 from scanner.provider import Provider
 
@@ -34,6 +35,19 @@ def _gcp(stack: contextlib.ExitStack) -> Iterator[Provider]:
 
 
 @contextlib.contextmanager
+def _azure(stack: contextlib.ExitStack) -> Iterator[Provider]:
+    from providers.azure import AzureProvider
+    from providers.azure.options import AzureOptions
+    from scanner.emulators import azure_arm
+
+    emulator = stack.enter_context(azure_arm.serve(azure_arm.demo_estate()))
+    credentials = {k: emulator.env[k] for k in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER", "REQUESTS_CA_BUNDLE",
+                                                   "SSL_CERT_FILE")}
+    stack.enter_context(scoped_environ(credentials))
+    yield AzureProvider(AzureOptions(endpoint=emulator.base_url))
+
+
+@contextlib.contextmanager
 def demo_providers(quiet: bool = False) -> Iterator[list[Provider]]:
     with contextlib.ExitStack() as stack:
-        yield [stack.enter_context(start(stack)) for start in (_aws, _gcp)]
+        yield [stack.enter_context(start(stack)) for start in (_aws, _azure, _gcp)]

@@ -7,6 +7,8 @@ import logging
 import os
 from collections.abc import Iterator
 
+from scanner.demo.environment import scoped_environ
+
 # moto knows the AWS-managed policies (AdministratorAccess ...) only when asked before it loads.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
@@ -33,17 +35,6 @@ def moto_server() -> Iterator[str]:
         server.stop()
 
 
-@contextlib.contextmanager
-def fake_aws_credentials() -> Iterator[None]:
+def fake_aws_credentials() -> contextlib.AbstractContextManager[None]:
     """Point the standard credential chain at moto's fake keys, and put the environment back after."""
-    saved = {k: os.environ.get(k) for k in (*FAKE_CREDENTIALS, "AWS_PROFILE")}
-    os.environ.pop("AWS_PROFILE", None)
-    os.environ.update(FAKE_CREDENTIALS)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return scoped_environ(FAKE_CREDENTIALS, remove=("AWS_PROFILE",))
