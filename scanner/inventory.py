@@ -166,8 +166,11 @@ class SecretFacts(Model):
 
 
 class KeyFacts(Model):
+    """A customer-managed key. ``state``/``rotation_enabled`` are None when the provider does not read
+    the key itself (GCP: ztscan does not call Cloud KMS); checks on them are then NOT_ASSESSED."""
+
     key_id: str
-    state: Literal["enabled", "disabled", "pending_deletion", "pending_import", "unavailable", "other"]
+    state: Literal["enabled", "disabled", "pending_deletion", "pending_import", "unavailable", "other"] | None = None
     customer_managed: bool = True
     rotation_enabled: bool | None = None
 
