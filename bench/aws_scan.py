@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
+
 from scanner.demo import aws_estate
 from scanner.demo.aws_estate import DemoFunction
 from scanner.demo.moto_server import FAKE_CREDENTIALS
@@ -29,20 +31,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _watch_peak_rss(process: subprocess.Popen[bytes]) -> float:
-    """The child's own high-water mark (VmHWM) in MB, read until it exits. getrusage() would also
-    count the pages the child shared with this large parent before exec."""
-    peak_kb = 0
-    while process.poll() is None:
-        try:
-            status = Path(f"/proc/{process.pid}/status").read_text()
-            peak_kb = max(peak_kb, int(status.split("VmHWM:")[1].split()[0]))
-        except (OSError, IndexError, ValueError):
-            pass
-        time.sleep(0.02)
-    return peak_kb / 1024
 
 
 def _estate(count: int, regions: list[str]) -> tuple[list[DemoFunction], dict[str, dict]]:
@@ -88,14 +76,12 @@ def main() -> None:
         aws_estate.seed(upstream, functions, roles)
         print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
         with tempfile.TemporaryDirectory() as out:
-            started = time.perf_counter()
-            scan = subprocess.Popen(
+            scan = run_measured(
                 [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", upstream, "--regions",
                  ",".join(regions), "--format", "json", "--out", out, "--quiet"],
-                env={**env, "CI": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env={**env, "CI": "1"},
             )
-            peak_mb = _watch_peak_rss(scan)
-            elapsed = time.perf_counter() - started
+            elapsed, peak_mb = scan.seconds, scan.peak_rss_mib
             doc = json.loads((Path(out) / "ztscan.json").read_text())
         scanned = len(doc["functions"])
         by_operation = doc["scan"]["api_calls"]["aws"]

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from typing import Any
+
+from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
 from scanner.emulators.azure_arm import (
     easy_auth,
@@ -86,8 +85,7 @@ def main() -> None:
     exe = shutil.which("ztscan", path=os.path.dirname(sys.executable))
     cmd = [exe] if exe else [sys.executable, "-m", "scanner"]
     with serve(estate(args.apps)) as emu, tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        proc = subprocess.run(
+        proc = run_measured(
             [
                 *cmd,
                 "scan",
@@ -103,17 +101,14 @@ def main() -> None:
                 "--quiet",
             ],
             env=emu.env,
-            capture_output=True,
-            text=True,
         )
-        seconds = time.perf_counter() - started
+        seconds = proc.seconds
         if proc.returncode not in (0, 1, 3):
             sys.exit(f"scan failed ({proc.returncode}): {proc.stderr.strip()}")
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
         print(f"function apps:       {args.apps} in 3 subscriptions (workers {args.workers}, exit {proc.returncode})")
         print(f"wall time:           {seconds:.2f} s")
         print(f"ARM requests:        {emu.requests} ({emu.requests / args.apps:.2f} per app)")
-        print(f"peak RSS (child):    {peak_kb / 1024:.0f} MiB")
+        print(f"peak RSS (child):    {proc.peak_rss_mib:.0f} MiB")
 
 
 if __name__ == "__main__":

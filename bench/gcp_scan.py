@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
+
+from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
 from scanner.emulators.gcp_api import gen1_function, gen2_function, project, serve
 
@@ -69,8 +68,7 @@ def main() -> int:
     args = parser.parse_args()
     ztscan = str(Path(sys.executable).with_name("ztscan"))
     with serve(estate(args.functions)) as em, tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        proc = subprocess.run(
+        proc = run_measured(
             [
                 ztscan,
                 "scan",
@@ -86,23 +84,19 @@ def main() -> int:
                 out,
                 "--quiet",
             ],
-            capture_output=True,
-            text=True,
-            check=False,
             env={**os.environ, **em.env},
         )
-        seconds = time.perf_counter() - started
+        seconds = proc.seconds
         if proc.returncode not in (0, 1):
             print(proc.stderr, file=sys.stderr)
             return proc.returncode
         total = em.total_requests
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
         print(f"functions: {args.functions} over 3 projects, workers: {args.workers}")
         print(f"seconds: {seconds:.2f} (wall clock, CLI start to exit)")
         print(f"requests: {total} = {total / args.functions:.2f} per function")
         for route, n in sorted(em.requests.items()):
             print(f"  {route}: {n}")
-        print(f"peak RSS of the scanner process: {peak_kib / 1024:.1f} MiB")
+        print(f"peak RSS of the scanner process: {proc.peak_rss_mib:.1f} MiB")
     return 0
 
 
