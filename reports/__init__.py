@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scanner.document import ScanDocument
 
-Renderer = Callable[[ScanDocument], str]
+Renderer = Callable[[ScanDocument], str | bytes]
 
 
 def _renderers() -> dict[str, tuple[str, Renderer]]:
@@ -23,13 +23,14 @@ def formats() -> list[str]:
     return list(_renderers())
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write beside the target and rename, so a reader never sees half a report."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
