@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,13 +14,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from scanner import __version__, registry
+from scanner import __version__, frameworks, registry
 from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.progress import make_progress
 from scanner.provider import Provider, ProviderConfigError
 from scanner.run import EXIT_INCOMPLETE, EXIT_USAGE, assemble, exit_code
+from scanner.waivers import load_waivers
 
 out = Console()
 
@@ -51,19 +53,45 @@ def write_reports(doc: ScanDocument, formats: list[str], out_dir: Path) -> list[
     return [reports.write(doc, fmt, out_dir) for fmt in formats]
 
 
-def print_summary(doc: ScanDocument, written: list[Path]) -> None:
+def say(message: str) -> None:
+    """One plain line on stderr: no wrapping or markup, so logs and CI keep it whole."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def resolve_frameworks(names: list[str]) -> list[str] | None:
+    if not names:
+        return None
+    resolved = [frameworks.resolve(n) for n in names]
+    unknown = [n for n, r in zip(names, resolved, strict=True) if r is None]
+    if unknown:
+        known = ", ".join(frameworks.FRAMEWORKS)
+        raise OptionsError(f"--compliance: unknown framework {unknown[0]!r} (known: {known})")
+    return [r for r in resolved if r]
+
+
+def print_summary(doc: ScanDocument, written: list[Path], show_compliance: bool = False) -> None:
     failing = doc.summary.failures_by_severity
     counts = ", ".join(f"{n} {sev}" for sev, n in failing.items() if n) or "none"
-    err = Console(stderr=True, highlight=False)
-    err.print(
+    say(
         f"ztscan: {doc.summary.functions} functions, "
         f"{doc.summary.findings_by_status['FAIL']} failing findings ({counts}), "
         f"{doc.summary.findings_by_status['NOT_ASSESSED']} not assessed, "
-        f"{doc.summary.targets_incomplete} incomplete targets",
-        markup=False,
-    )
+        f"{doc.summary.targets_incomplete} incomplete targets")
+    if doc.scores.estate:
+        estate = doc.scores.estate.overall
+        say(f"ztscan: estate grade {estate.grade} ({estate.score}/100), "
+                  f"{len(doc.attack_paths)} attack path(s)")
+    for use in doc.waivers:
+        if use.expired:
+            say(f"ztscan: waiver for {use.check_id} on {use.resource} (owner {use.owner}) expired on "
+                      f"{use.expires} and no longer applies")
+    if show_compliance:
+        for fw in doc.compliance:
+            failing = [c.control for c in fw.controls if c.status == "FAIL"]
+            say(f"ztscan: {fw.title}: {fw.pass_rate:.0%} of assessed controls pass"
+                      + (f"; failing: {', '.join(failing)}" if failing else ""))
     for path in written:
-        err.print(f"ztscan: wrote {path}", markup=False)
+        say(f"ztscan: wrote {path}")
 
 
 def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool) -> int:
@@ -73,10 +101,12 @@ def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool) -> 
         for provider in providers:
             progress.note(f"collecting {provider.title}")
             collections[provider.name] = provider.collect(progress)
-    doc = assemble(collections, started, _parse_scan_date(scan_opts.scan_date))
+    waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
+    doc = assemble(collections, started, _parse_scan_date(scan_opts.scan_date), waivers,
+                   resolve_frameworks(scan_opts.compliance))
     written = write_reports(doc, scan_opts.formats, scan_opts.out)
     if not quiet:
-        print_summary(doc, written)
+        print_summary(doc, written, show_compliance=bool(scan_opts.compliance))
     return exit_code(doc, scan_opts.fail_on)
 
 
@@ -216,3 +246,9 @@ def main() -> None:
     except KeyboardInterrupt:
         print("ztscan: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:  # a bug must still end in one line, not a traceback a user has to decode
+        if os.environ.get("ZTSCAN_DEBUG"):
+            raise
+        print(f"ztscan: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+              "(set ZTSCAN_DEBUG=1 for the traceback)", file=sys.stderr)
+        sys.exit(EXIT_INCOMPLETE)

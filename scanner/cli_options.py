@@ -67,5 +67,7 @@ def build(model: type[BaseModel], cli_values: dict[str, Any], config: dict[str, 
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or "options"
-        flag = _flag(loc, {}) if loc in model.model_fields else loc
+        field = model.model_fields.get(loc)
+        extra = field.json_schema_extra if field and isinstance(field.json_schema_extra, dict) else {}
+        flag = _flag(loc, extra) if field else loc
         raise OptionsError(f"{where}: {flag}: {err['msg']}") from exc

@@ -25,6 +25,10 @@ class ScanOptions(BaseModel):
     fail_on: Severity | None = Field(
         None, description="Exit 1 when a failing finding is at or above this severity"
     )
+    waivers: Path | None = Field(None, description="YAML waiver file (accepted risks with owner and expiry)")
+    compliance: list[str] = Field(
+        default_factory=list, description="Frameworks to report pass rates for (default: all mapped)"
+    )
     scan_date: str | None = Field(
         None, description="Evaluate date-based checks as of YYYY-MM-DD (default: today)",
         json_schema_extra={"cli": False},

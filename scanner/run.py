@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from scanner import registry, runtimes
+from scanner import compliance, registry, runtimes
+from scanner.attack_paths import find_paths
 from scanner.document import ScanDocument, ScanMeta, summarise
 from scanner.engine import evaluate, link_shared_identities
 from scanner.findings import Severity
+from scanner.grading import grade_all
 from scanner.provider import Collection, ProgressSink, Provider
+from scanner.waivers import Waiver, apply_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -18,13 +21,18 @@ def collect_all(providers: list[Provider], progress: ProgressSink) -> dict[str, 
     return {p.name: p.collect(progress) for p in providers}
 
 
-def assemble(collections: dict[str, Collection], started: datetime, scan_date: date | None = None) -> ScanDocument:
+def assemble(
+    collections: dict[str, Collection], started: datetime, scan_date: date | None = None,
+    waivers: list[Waiver] | None = None, frameworks: list[str] | None = None,
+) -> ScanDocument:
+    """Checks, then waivers, then what is derived from the findings: paths, grades, compliance."""
     scan_date = scan_date or started.date()
     functions = [fn for c in collections.values() for fn in c.functions]
     targets = [t for c in collections.values() for t in c.targets]
     link_shared_identities(functions)
     checks = registry.checks()
     findings = evaluate(functions, checks, registry.ScanContext(scan_date=scan_date))
+    waiver_uses = apply_waivers(waivers or [], findings, functions, scan_date)
     return ScanDocument(
         scan=ScanMeta(
             id=str(uuid.uuid4()),
@@ -41,6 +49,10 @@ def assemble(collections: dict[str, Collection], started: datetime, scan_date: d
         checks=[c.meta for c in checks],
         functions=functions,
         findings=findings,
+        attack_paths=find_paths(findings),
+        scores=grade_all(functions, findings),
+        compliance=compliance.evaluate([c.meta for c in checks], findings, frameworks),
+        waivers=waiver_uses,
         summary=summarise(functions, findings, targets),
     )
 

@@ -43,6 +43,9 @@ _REFERENCE_PATTERNS = {
     "GCP Secret Manager name": re.compile(r"^projects/[^/]+/secrets/[^/]+(/versions/[^/]+)?$"),
     "Key Vault secret URI": re.compile(r"^https://[a-z0-9-]+\.vault\.(azure\.net|usgovcloudapi\.net|azure\.cn)/secrets/"),
 }
+# Settings whose names look secret but whose values Microsoft documents as not secret
+# (Application Insights ingestion identifiers).
+_NOT_SECRET_NAMES = frozenset({"APPLICATIONINSIGHTS_CONNECTION_STRING", "APPINSIGHTS_INSTRUMENTATIONKEY"})
 _REFERENCE_NAME = re.compile(r"(?i)(_ARN|_SECRET_ID|_SECRET_NAME|_PARAMETER(_NAME)?|_SSM_PATH|_SECRET_REF)$")
 _SECRET_NAME = re.compile(
     r"(?i)(passw(or)?d|passwd|\bpwd\b|_pwd$|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
@@ -137,7 +140,7 @@ def classify(name: str, value: str | None, source: str = "environment") -> Setti
             # A reference recognised only by its name might still be a literal: keep no value then.
             reference=None if ref == "named reference" else value[:300],
         )
-    hits = detect(name, value)
+    hits = [] if name.upper() in _NOT_SECRET_NAMES else detect(name, value)
     if hits:
         return Setting(
             name=name, source=source, classification="plaintext_secret", secret_like_name=secret_like,

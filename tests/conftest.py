@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +47,10 @@ def run_cli(args: list[str], out_dir: Path | None = None, env: dict[str, str] | 
 
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    """A fresh moto server per test module, so each module seeds its own estate."""
+    """A moto server per test module, reset first: moto keeps its state per process, so without the
+    reset a module would see the estate an earlier module in the same worker seeded."""
     with moto_server() as endpoint:
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
         yield endpoint
 
 

@@ -1,0 +1,72 @@
+"""Attack paths: risks that only show when findings on one function are read together.
+
+Built from the findings (never by evaluating facts again), so a path exists only where each joined
+check FAILED, and it cites the evidence of each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from scanner.document import AttackPath
+from scanner.findings import Finding, Severity, Status
+
+
+@dataclass(frozen=True)
+class PathRule:
+    kind: str
+    title: str
+    severity: Severity
+    entry: tuple[str, ...]  # one of these must fail...
+    impact: tuple[str, ...]  # ...together with one of these
+    superseded_by: str | None = None  # a wider path on the same function that already says it all
+
+
+ANONYMOUS_INVOKE = ("ZT-NET-001",)
+RULES = (
+    PathRule("anonymous-invoke-to-privileged-identity",
+             "Anyone can invoke a function whose identity is administrator or can escalate privileges",
+             Severity.critical, ANONYMOUS_INVOKE, ("ZT-IAM-001", "ZT-IAM-003")),
+    PathRule("anonymous-invoke-to-secrets",
+             "Anyone can invoke a function that holds plaintext secrets",
+             Severity.critical, ANONYMOUS_INVOKE, ("ZT-SEC-001",)),
+    PathRule("anonymous-invoke-to-lateral-movement",
+             "Anyone can invoke a function whose identity can rewrite other functions",
+             Severity.critical, ANONYMOUS_INVOKE, ("ZT-IAM-006",)),
+    PathRule("lateral-movement",
+             "The function's identity can change other functions' code or configuration",
+             Severity.high, ("ZT-IAM-006",), (), superseded_by="anonymous-invoke-to-lateral-movement"),
+)
+_RANK = {rule.kind: i for i, rule in enumerate(RULES)}
+
+
+def _path_id(kind: str, function_id: str) -> str:
+    return hashlib.sha256(f"{kind}\x00{function_id}".encode()).hexdigest()[:20]
+
+
+def find_paths(findings: list[Finding]) -> list[AttackPath]:
+    failing: dict[str, dict[str, Finding]] = defaultdict(dict)
+    for f in findings:
+        if f.status == Status.FAIL:
+            failing[f.resource_id][f.check_id] = f
+    paths = []
+    for function_id, by_check in failing.items():
+        found: set[str] = set()
+        for rule in RULES:
+            entry = [by_check[c] for c in rule.entry if c in by_check]
+            impact = [by_check[c] for c in rule.impact if c in by_check]
+            if not entry or (rule.impact and not impact) or rule.superseded_by in found:
+                continue
+            found.add(rule.kind)
+            joined = entry + impact
+            first = joined[0]
+            paths.append(AttackPath(
+                id=_path_id(rule.kind, function_id), kind=rule.kind, title=rule.title, severity=rule.severity,
+                function_id=function_id, function_name=first.resource_name, provider=first.provider,
+                account=first.account, region=first.region,
+                facts=[f"{f.title}: {e}" for f in joined for e in (f.evidence or [""])],
+                finding_ids=[f.id for f in joined], waived=all(f.waived for f in joined),
+            ))
+    return sorted(paths, key=lambda p: (-p.severity.rank, _RANK[p.kind], p.function_name))

@@ -1,0 +1,72 @@
+"""Scores and letter grades per function, pillar, account and estate.
+
+The formula (also in the README):
+- a function starts at 100 and loses, per failing unwaived finding, by severity:
+  critical 40, high 20, medium 8, low 3, info 0; the score never goes below 0;
+- one critical finding caps the function at 49 (grade F), one high finding caps it at 79 (C);
+- a pillar score is the same formula over that pillar's findings;
+- an account's or the estate's score is the mean of its functions' scores (pillars likewise), and
+  it carries the number of failures by severity;
+- grades: A >= 90, B >= 80, C >= 70, D >= 60, F below 60.
+NOT_ASSESSED findings cost nothing but are listed in the report: a score only speaks of what was
+assessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from statistics import mean
+
+from scanner.document import FunctionScore, GroupScore, Score, Scores
+from scanner.findings import Finding, Pillar, Severity, Status
+from scanner.inventory import ServerlessFunction
+
+PENALTY = {Severity.critical: 40, Severity.high: 20, Severity.medium: 8, Severity.low: 3, Severity.info: 0}
+CAP = {Severity.critical: 49, Severity.high: 79}
+GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+
+
+def grade(score: float) -> str:
+    return next(letter for floor, letter in GRADES if score >= floor)
+
+
+def score_findings(findings: list[Finding]) -> Score:
+    failing = [f for f in findings if f.status == Status.FAIL and not f.waived]
+    counts = Counter(f.severity.value for f in failing)
+    value = max(0, 100 - sum(PENALTY[f.severity] for f in failing))
+    capped_by = None
+    for severity, cap in CAP.items():
+        if counts.get(severity.value) and value > cap:
+            value, capped_by = cap, f"{counts[severity.value]} {severity.value} finding(s)"
+            break
+    return Score(score=value, grade=grade(value), failing=dict(counts), capped_by=capped_by)
+
+
+def _mean(scores: list[Score]) -> Score:
+    value = round(mean(s.score for s in scores)) if scores else 100
+    failing: Counter[str] = Counter()
+    for s in scores:
+        failing.update(s.failing)
+    return Score(score=value, grade=grade(value), failing=dict(failing))
+
+
+def _group(provider: str | None, account: str | None, members: list[FunctionScore]) -> GroupScore:
+    pillars = {p.value: _mean([m.pillars[p.value] for m in members if p.value in m.pillars]) for p in Pillar}
+    return GroupScore(provider=provider, account=account, overall=_mean([m.overall for m in members]),
+                      pillars=pillars, functions=len(members))
+
+
+def grade_all(functions: list[ServerlessFunction], findings: list[Finding]) -> Scores:
+    by_function: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_function[f.resource_id].append(f)
+    scored = []
+    for fn in functions:
+        own = by_function[fn.id]
+        pillars = {p.value: score_findings([f for f in own if f.pillar == p]) for p in Pillar}
+        scored.append(FunctionScore(function_id=fn.id, overall=score_findings(own), pillars=pillars))
+    by_account: dict[tuple[str, str], list[FunctionScore]] = defaultdict(list)
+    for fn, s in zip(functions, scored, strict=True):
+        by_account[(fn.provider, fn.account)].append(s)
+    accounts = [_group(p, a, members) for (p, a), members in sorted(by_account.items())]
+    return Scores(functions=scored, accounts=accounts, estate=_group(None, None, scored))

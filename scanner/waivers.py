@@ -1,0 +1,84 @@
+"""Waivers: accepted risks, each with a reason, an owner and an expiry date.
+
+A waived finding stays in the output, marked waived; it no longer counts for exit codes, grades or
+compliance. An expired waiver stops applying and is reported. A malformed file is an error.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scanner.cli_options import OptionsError
+from scanner.document import WaiverUse
+from scanner.findings import Finding
+from scanner.inventory import ServerlessFunction
+
+
+class Waiver(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    check: str = Field(description="Check id, or a glob such as ZT-NET-*")
+    resource: str = Field("*", description="Glob over the function's id or name")
+    account: str | None = None
+    region: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict, description="Every tag must match")
+    reason: str = Field(min_length=3)
+    owner: str = Field(min_length=1)
+    expires: date
+
+    def matches(self, finding: Finding, fn: ServerlessFunction | None) -> bool:
+        tags = fn.tags if fn else {}
+        return (
+            fnmatch.fnmatchcase(finding.check_id, self.check)
+            and (fnmatch.fnmatchcase(finding.resource_id, self.resource)
+                 or fnmatch.fnmatchcase(finding.resource_name, self.resource))
+            and self.account in (None, finding.account)
+            and self.region in (None, finding.region)
+            and all(tags.get(k) == v for k, v in self.tags.items())
+        )
+
+
+class WaiverFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    waivers: list[Waiver]
+
+
+def load_waivers(path: Path) -> list[Waiver]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise OptionsError(f"cannot read waiver file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise OptionsError(f"waiver file {path} is not valid YAML: {' '.join(str(exc).split())}") from exc
+    try:
+        return WaiverFile.model_validate(raw).waivers
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "top level"
+        raise OptionsError(f"waiver file {path}: {where}: {err['msg']}") from exc
+
+
+def apply_waivers(waivers: list[Waiver], findings: list[Finding], functions: list[ServerlessFunction],
+                  today: date) -> list[WaiverUse]:
+    by_id = {fn.id: fn for fn in functions}
+    uses = []
+    for waiver in waivers:
+        expired = waiver.expires < today
+        matched = 0
+        if not expired:
+            for finding in findings:
+                if not finding.waived and waiver.matches(finding, by_id.get(finding.resource_id)):
+                    finding.waived = True
+                    finding.waiver = {"reason": waiver.reason, "owner": waiver.owner,
+                                      "expires": waiver.expires.isoformat()}
+                    matched += 1
+        uses.append(WaiverUse(check_id=waiver.check, resource=waiver.resource, reason=waiver.reason,
+                              owner=waiver.owner, expires=waiver.expires.isoformat(), expired=expired,
+                              matched=matched))
+    return uses
