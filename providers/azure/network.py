@@ -16,8 +16,17 @@ from scanner.inventory import (
 _ANY = {"any", "0.0.0.0/0", "::/0", "*"}
 
 
-def _is_any(rule: dict[str, Any]) -> bool:
+def _literal_any(rule: dict[str, Any]) -> bool:
     return (rule.get("ipAddress") or "").lower() in _ANY and not rule.get("vnetSubnetResourceId")
+
+
+def _is_any(rule: dict[str, Any]) -> bool:
+    if _literal_any(rule):
+        return True
+    # The AzureFrontDoor.Backend service tag admits every customer's Front Door; only an
+    # X-Azure-FDID header check ties it to one's own profile.
+    headers = {k.lower(): v for k, v in (rule.get("headers") or {}).items()}
+    return (rule.get("ipAddress") or "").lower() == "azurefrontdoor.backend" and not headers.get("x-azure-fdid")
 
 
 def _describe(rule: dict[str, Any]) -> str:
@@ -38,7 +47,7 @@ def reach(rules: list[dict[str, Any]] | None, default_action: str | None) -> Rea
     ``ipSecurityRestrictionsDefaultAction`` existed, ARM showed the default as a synthetic last rule
     ("Allow all" when no rule is set, "Deny all" once one Allow rule exists); both forms are read."""
     rules = sorted(rules or [], key=lambda r: r.get("priority") or 0)
-    named = [_describe(r) for r in rules if not _is_any(r)]
+    named = [_describe(r) for r in rules if not _literal_any(r)]
     for rule in rules:  # the first "any address" rule in priority order decides for unmatched callers
         if _is_any(rule):
             return Reach((rule.get("action") or "Allow").lower() == "allow", named)

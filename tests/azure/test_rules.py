@@ -93,6 +93,25 @@ OFFICE = {"ipAddress": "203.0.113.0/24", "action": "Allow", "priority": 100, "na
         ([OFFICE], "Allow", True),  # explicit default Allow keeps it open
         ([{"ipAddress": "0.0.0.0/0", "action": "Allow", "priority": 50, "name": "all"}, ANY_DENY], None, True),
         ([{"ipAddress": "198.51.100.9/32", "action": "Deny", "priority": 10, "name": "bad"}], "Allow", True),
+        # Front Door service tag: any tenant's Front Door, unless the X-Azure-FDID header is pinned.
+        (
+            [{"ipAddress": "AzureFrontDoor.Backend", "tag": "ServiceTag", "action": "Allow", "priority": 100}],
+            "Deny",
+            True,
+        ),
+        (
+            [
+                {
+                    "ipAddress": "AzureFrontDoor.Backend",
+                    "tag": "ServiceTag",
+                    "action": "Allow",
+                    "priority": 100,
+                    "headers": {"x-azure-fdid": ["7a9d3c1e-0000-4000-8000-000000000000"]},
+                }
+            ],
+            "Deny",
+            False,
+        ),
     ],
 )
 def test_access_restrictions(rules: list[dict], default: str | None, public: bool) -> None:
