@@ -40,7 +40,8 @@ def test_every_check_has_complete_metadata() -> None:
         meta = check.meta
         assert meta.rationale and meta.risk and meta.references, meta.id
         clouds = meta.providers or ["aws", "azure", "gcp"]
-        assert set(clouds) <= set(meta.remediation), f"{meta.id} lacks remediation for {set(clouds) - set(meta.remediation)}"
+        missing = set(clouds) - set(meta.remediation)
+        assert not missing, f"{meta.id} lacks remediation for {missing}"
         for cloud in clouds:
             fix = meta.remediation[cloud]
             assert fix.console and (fix.cli or fix.terraform), (meta.id, cloud)
