@@ -13,10 +13,19 @@ Renderer = Callable[[ScanDocument], str | bytes]
 
 
 def _renderers() -> dict[str, tuple[str, Renderer]]:
+    from reports.csv import render_csv
     from reports.html import render_html
     from reports.json import render_json
+    from reports.junit import render_junit
+    from reports.markdown import render_markdown
 
-    return {"json": ("ztscan.json", render_json), "html": ("ztscan.html", render_html)}
+    return {
+        "json": ("ztscan.json", render_json),
+        "html": ("ztscan.html", render_html),
+        "csv": ("ztscan.csv", render_csv),
+        "junit": ("ztscan-junit.xml", render_junit),
+        "markdown": ("ztscan.md", render_markdown),
+    }
 
 
 def formats() -> list[str]:

