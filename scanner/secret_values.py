@@ -113,6 +113,12 @@ def preview(value: str) -> str:
     return value[: min(4, len(value) // 4)] + "…"
 
 
+def _literal(text: str) -> bool:
+    """A value someone typed in, not a flag, number, path, URL, identifier or placeholder."""
+    return bool(text) and not _PLACEHOLDER.match(text) and not any(
+        p.match(text) for p in (_ORDINARY_VALUE, _PATH_OR_URL, _IDENTIFIER))
+
+
 def detect(name: str, value: str) -> list[str]:
     """Names of the detectors that flag the value as a credential (empty: not one)."""
     text = value.strip()
@@ -121,8 +127,7 @@ def detect(name: str, value: str) -> list[str]:
     hits = sorted({kind for kind, pattern in _format_detectors() if pattern.search(text)})
     if hits:
         return hits
-    ordinary = any(p.match(text) for p in (_ORDINARY_VALUE, _PATH_OR_URL, _IDENTIFIER))
-    if _SECRET_NAME.search(name) and not ordinary and len(text) >= 6:
+    if _SECRET_NAME.search(name) and _literal(text) and len(text) >= 6:
         return ["secret-like name with a literal value"]
     if _looks_random(text):
         return ["high-entropy string"]
@@ -146,4 +151,8 @@ def classify(name: str, value: str | None, source: str = "environment") -> Setti
             name=name, source=source, classification="plaintext_secret", secret_like_name=secret_like,
             detectors=hits, preview=preview(value), fingerprint=fingerprint(value),
         )
-    return Setting(name=name, source=source, classification="ordinary", secret_like_name=secret_like)
+    # Too short to call a credential with confidence (a PIN, "admin"), but named like one and typed in:
+    # ZT-SEC-002 reports it as a credential-named setting outside the secret store.
+    short = ["credential-named setting with a short literal value"] if secret_like and _literal(value.strip()) else []
+    return Setting(name=name, source=source, classification="ordinary", secret_like_name=secret_like,
+                   detectors=short)

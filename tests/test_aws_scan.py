@@ -31,6 +31,19 @@ EXTRA = [
     DemoFunction("hostile-tags", "python3.12", "reader", tags={"owner": "<script>alert(1)</script>"}),
     DemoFunction("malformed-policy", "python3.12", "reader"),
     DemoFunction("denied-policy", "python3.12", "reader"),
+    DemoFunction("signed-fn", "python3.12", "reader"),
+]
+CSC_ARN = f"arn:aws:lambda:us-east-1:{DEMO_ACCOUNT}:code-signing-config:csc-0123456789abcdef0"
+# moto has no GetCodeSigningConfig: these are recorded AWS responses for a function that enforces signing.
+SIGNED = [
+    Fault(r"GET /2020-06-30/functions/[^/]*signed-fn/code-signing-config", 200, "", body=json.dumps(
+        {"CodeSigningConfigArn": CSC_ARN, "FunctionName": "signed-fn"})),
+    Fault(r"GET /2020-04-22/code-signing-configs/", 200, "", body=json.dumps({"CodeSigningConfig": {
+        "CodeSigningConfigId": "csc-0123456789abcdef0", "CodeSigningConfigArn": CSC_ARN,
+        "AllowedPublishers": {"SigningProfileVersionArns": [
+            f"arn:aws:signer:us-east-1:{DEMO_ACCOUNT}:/signing-profiles/release/abcdef0123"]},
+        "CodeSigningPolicies": {"UntrustedArtifactOnDeployment": "Enforce"},
+        "LastModified": "2026-01-01T00:00:00.000+0000"}})),
 ]
 
 
@@ -49,6 +62,7 @@ def estate(moto_endpoint: str, aws_env: dict[str, str]) -> Iterator[tuple[str, P
               "User is not authorized to perform: lambda:GetPolicy"),
         Fault(r"GET /2015-03-31/functions/[^/]*malformed-policy/policy", 200, "", body=json.dumps(
             {"Policy": '{"Version": "2012-10-17", "Statement": "oops', "RevisionId": "1"})),
+        *SIGNED,
     ]
     with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, overlay=overlay, faults=faults)) as proxied:
         yield proxied
@@ -158,6 +172,8 @@ def test_first_checks_fail_and_pass_on_the_right_functions(scan: CliResult) -> N
     assert status[("ZT-ENC-001", "image-resizer")] == "PASS"
     assert status[("ZT-ENC-001", "orders-api")] == "FAIL"
     assert status[("ZT-ENC-001", "health-check")] == "NOT_APPLICABLE"
+    assert status[("ZT-RUN-003", "signed-fn")] == "PASS"
+    assert status[("ZT-RUN-003", "health-check")] == "FAIL"
 
 
 def test_unreadable_or_malformed_policy_is_not_assessed_never_pass(scan: CliResult) -> None:

@@ -46,3 +46,19 @@ def test_every_check_has_complete_metadata() -> None:
             fix = meta.remediation[cloud]
             assert fix.console and (fix.cli or fix.terraform), (meta.id, cloud)
         assert meta.compliance, meta.id
+
+
+@pytest.mark.parametrize(("provider", "runtime"), [("aws", "nodejs22.x"), ("azure", "node|22"), ("gcp", "nodejs22")])
+def test_runtime_support_windows_are_judged_against_the_scan_date(provider: str, runtime: str) -> None:
+    """The same runtime (end of support 2027-04-30) seen from three scan dates, on every cloud."""
+    fn = ServerlessFunction(provider=provider, account="a", region="r", id=f"{provider}:fn", name="fn", kind="test")
+    fn.runtime.name, fn.runtime.deprecated_on, fn.runtime.lifecycle_source = runtime, date(2027, 4, 30), "data"
+
+    def statuses(on: date) -> tuple[str, str]:
+        doc = assemble({provider: Collection(functions=[fn.model_copy(deep=True)])}, datetime.now(UTC), on)
+        found = {f.check_id: f.status.value for f in doc.findings}
+        return found["ZT-RUN-001"], found["ZT-RUN-002"]
+
+    assert statuses(date(2026, 11, 28)) == ("PASS", "PASS")
+    assert statuses(date(2027, 3, 1)) == ("PASS", "FAIL")
+    assert statuses(date(2027, 5, 1)) == ("FAIL", "NOT_APPLICABLE")

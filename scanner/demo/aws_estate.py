@@ -60,6 +60,7 @@ class DemoFunction:
     cors: dict[str, Any] | None = None
     permissions: list[dict[str, Any]] = field(default_factory=list)
     cmk: bool = False
+    cmk_disabled: bool = False  # a key that was switched off, without rotation
     vpc_subnets: int = 0
     tracing: bool = False
     log_retention: int | None = None
@@ -101,6 +102,10 @@ FUNCTIONS = [
                  layers=[f"arn:aws:lambda:us-east-1:{LAYER_ACCOUNT}:layer:pandas-fast:3"],
                  env={"GITHUB_TOKEN": "ghp_R4nd0mT0k3nV4lu3F0rD3m0Purp0s3sXyZ12"}),
     DemoFunction("health-check", "nodejs22.x", "reader", tracing=True, log_retention=7, region="eu-west-1"),
+    DemoFunction("sso-callback", "nodejs22.x", "reader", url_auth="AWS_IAM", cmk=True, cmk_disabled=True,
+                 vpc_subnets=1, tracing=True, log_retention=30, region="eu-west-1",
+                 cors={"AllowOrigins": ["*"], "AllowCredentials": True},
+                 env={"SESSION_SECRET_NAME": "sso/session", "ADMIN_PASSWORD": "x7k2"}),
     DemoFunction("billing-export", "python3.10", "reader", region="eu-west-1",
                  env={"EXPORT_KEY_ID": "AKIAZ7EXAMPLEDEMO123", "CURRENCY": "EUR"}),
 ]
@@ -152,7 +157,10 @@ def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: by
         kwargs["Environment"] = {"Variables": spec.env}
     if spec.cmk:
         kwargs["KMSKeyArn"] = c["kms"].create_key(Description=f"{spec.name} env key")["KeyMetadata"]["Arn"]
-        c["kms"].enable_key_rotation(KeyId=kwargs["KMSKeyArn"])
+        if spec.cmk_disabled:
+            c["kms"].disable_key(KeyId=kwargs["KMSKeyArn"].rsplit("/", 1)[-1])  # moto wants the bare id
+        else:
+            c["kms"].enable_key_rotation(KeyId=kwargs["KMSKeyArn"])
         dropped["KMSKeyArn"] = kwargs["KMSKeyArn"]
     if spec.dead_letter:
         kwargs["DeadLetterConfig"] = dropped["DeadLetterConfig"] = {"TargetArn": spec.dead_letter}

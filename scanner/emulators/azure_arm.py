@@ -1045,6 +1045,37 @@ def demo_estate() -> dict[str, Any]:
         },
         functions=[http_function("Score", "function")],
     )
+    # Shares the Flex app's user-assigned identity, which can also grant roles: shared identity and
+    # privilege escalation; social sign-in, VNet without route-all, CORS * with credentials.
+    portal = function_app(
+        dev,
+        "rg-ingest",
+        "func-partner-portal",
+        kind="functionapp,linux",
+        location="eastus",
+        identity=user_identity(dev, "rg-ingest", "id-ingest", flex_pid),
+        vnet_subnet=f"/subscriptions/{dev}/resourceGroups/rg-network/providers/Microsoft.Network/"
+        "virtualNetworks/vnet-dev/subnets/snet-portal",
+        vnet_route_all=False,
+        config={
+            "linuxFxVersion": "NODE|22",
+            "minTlsVersion": "1.2",
+            "ftpsState": "Disabled",
+            "cors": {"allowedOrigins": ["*"], "supportCredentials": True},
+        },
+        app_settings={
+            "FUNCTIONS_WORKER_RUNTIME": "node",
+            "FUNCTIONS_EXTENSION_VERSION": "~4",
+            "AzureWebJobsStorage__accountName": "portalstore",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING": ai,
+            "ADMIN_PASSWORD": "admin",
+        },
+        auth=easy_auth(providers=("google",)),
+        scm_allowed=False,
+        ftp_allowed=False,
+        functions=[http_function("Partners", "function")],
+        tags={"env": "dev"},
+    )
     return {
         "tenantId": DEMO_TENANT,
         "pageSize": 50,
@@ -1075,14 +1106,17 @@ def demo_estate() -> dict[str, Any]:
                 "subscriptionId": dev,
                 "displayName": "Contoso Dev/Test",
                 "state": "Enabled",
-                "sites": [flex, container],
+                "sites": [flex, container, portal],
                 "roleAssignments": [
                     role_assignment(
                         dev,
                         flex_pid,
                         "Storage Blob Data Contributor",
                         f"/subscriptions/{dev}/resourceGroups/rg-ingest",
-                    )
+                    ),
+                    role_assignment(
+                        dev, flex_pid, "User Access Administrator", f"/subscriptions/{dev}/resourceGroups/rg-ingest"
+                    ),
                 ],
             },
         ],

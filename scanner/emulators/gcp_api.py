@@ -356,6 +356,20 @@ def demo_estate() -> dict[str, Any]:
         env={"BUCKET": "acme-thumbs", "MAX_WIDTH": "1024"},
         labels={"team": "media"},
     )
+    # Runs as the ETL trigger's account (shared identity); VPC egress for private ranges only.
+    loader = gen2_function(
+        data,
+        "europe-west3",
+        "etl-loader",
+        runtime="php82",
+        service_account=f"etl-runner@{data}.iam.gserviceaccount.com",
+        ingress="ALLOW_INTERNAL_ONLY",
+        vpc_connector=f"projects/{data}/locations/europe-west3/connectors/data-vpc",
+        egress="PRIVATE_RANGES_ONLY",
+        env={"WAREHOUSE": "bq://acme-data", "ADMIN_PASSWORD": "admin"},
+        labels={"team": "data"},
+        invokers={"roles/run.invoker": [f"serviceAccount:etl-runner@{data}.iam.gserviceaccount.com"]},
+    )
     return {
         "page_size": 50,
         "projects": [
@@ -379,7 +393,7 @@ def demo_estate() -> dict[str, Any]:
                 data,
                 data_num,
                 display_name="ACME Data Platform",
-                functions=[etl, thumbs],
+                functions=[etl, thumbs, loader],
                 iam={
                     "roles/iam.serviceAccountTokenCreator": [
                         f"serviceAccount:etl-runner@{data}.iam.gserviceaccount.com"
