@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from scanner.diff import ScanDiff
 from scanner.document import ScanDocument
 from scanner.findings import Finding, Status
 
@@ -22,6 +23,10 @@ _STATUS_ORDER = {Status.FAIL: 0, Status.NOT_ASSESSED: 1, Status.PASS: 2, Status.
 
 def _sort_key(f: Finding) -> tuple[int, int, str, str]:
     return (_STATUS_ORDER[f.status], -f.severity.rank, f.check_id, f.resource_name)
+
+
+def render_diff_html(diff: ScanDiff) -> str:
+    return _env.get_template("diff.html.j2").render(diff=diff)
 
 
 def render_html(doc: ScanDocument) -> str:

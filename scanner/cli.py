@@ -18,9 +18,10 @@ from scanner import __version__, frameworks, registry
 from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
+from scanner.findings import Severity
 from scanner.progress import make_progress
 from scanner.provider import Provider, ProviderConfigError
-from scanner.run import EXIT_INCOMPLETE, EXIT_USAGE, assemble, exit_code
+from scanner.run import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE, assemble, exit_code
 from scanner.waivers import load_waivers
 
 out = Console()
@@ -205,6 +206,34 @@ def report(scan_file: Path, formats: str, out_dir: Path) -> None:
         raise fail(str(exc)) from None
     for path in written:
         print(f"ztscan: wrote {path}", file=sys.stderr)
+
+
+@cli.command("diff")
+@click.argument("old_file", type=click.Path(path_type=Path))
+@click.argument("new_file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of stdout")
+@click.option("--fail-on-new", type=click.Choice([s.value for s in Severity]), default=None,
+              help="Exit 1 when a new failing finding is at or above this severity")
+def diff(old_file: Path, new_file: Path, fmt: str, out_file: Path | None, fail_on_new: str | None) -> None:
+    """Compare two saved scans: new, resolved and changed findings, and grade changes."""
+    from reports import write_atomic
+    from reports.html import render_diff_html
+    from scanner.diff import as_text, compare
+
+    try:
+        result = compare(load(old_file), load(new_file))
+    except DocumentError as exc:
+        raise fail(str(exc)) from None
+    rendered = {"text": as_text, "json": lambda d: d.model_dump_json(indent=2) + "\n",
+                "html": render_diff_html}[fmt](result)
+    if out_file is None:
+        sys.stdout.write(rendered)
+    else:
+        write_atomic(out_file, rendered)
+    if fail_on_new and result.new_at_or_above(Severity(fail_on_new)):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
 @cli.command("schema")
