@@ -18,6 +18,7 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
     from reports.json import render_json
     from reports.junit import render_junit
     from reports.markdown import render_markdown
+    from reports.sarif import render_sarif
 
     return {
         "json": ("ztscan.json", render_json),
@@ -25,6 +26,7 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
         "csv": ("ztscan.csv", render_csv),
         "junit": ("ztscan-junit.xml", render_junit),
         "markdown": ("ztscan.md", render_markdown),
+        "sarif": ("ztscan.sarif", render_sarif),
     }
 
 

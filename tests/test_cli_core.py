@@ -153,3 +153,11 @@ def test_demo_shows_every_check_failing_and_passing_on_every_cloud_it_applies_to
                 if cell not in seen and cell not in NOT_SHOWN_BY_DEMO:
                     missing.append(cell)
     assert missing == []
+
+
+def test_published_schema_in_the_repo_matches_the_code() -> None:
+    """schema/ztscan-scan-1.schema.json is what dashboards download; it must never drift."""
+    published = Path(__file__).parent.parent / "schema" / "ztscan-scan-1.schema.json"
+    result = run_cli(["schema"])
+    assert json.loads(published.read_text()) == json.loads(result.stdout), (
+        "regenerate with: ztscan schema --out schema/ztscan-scan-1.schema.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> CliResult:
     doc = assemble({"aws": Collection(functions=[exposed, quiet])}, datetime.now(UTC), date(2026, 11, 28))
     out = tmp_path_factory.mktemp("formats")
     (out / "scan.json").write_bytes(doc.__pydantic_serializer__.to_json(doc))
-    result = run_cli(["report", str(out / "scan.json"), "--format", "csv,junit,markdown", "--out", str(out)], out)
+    result = run_cli(["report", str(out / "scan.json"), "--format", "csv,junit,markdown,sarif", "--out", str(out)], out)
     assert result.code == 0, result.stderr
     return result
 
@@ -69,3 +70,22 @@ def test_markdown_summary_escapes_cloud_strings(rendered: CliResult) -> None:
 def test_unknown_format_is_a_usage_error(rendered: CliResult, tmp_path: Path) -> None:
     result = run_cli(["report", str(rendered.out_dir / "scan.json"), "--format", "pdf", "--out", str(tmp_path)])
     assert result.code == 2 and "unknown format 'pdf'" in result.stderr
+
+
+def test_sarif_has_a_rule_per_check_and_a_result_per_failing_finding(rendered: CliResult) -> None:
+    sarif = json.loads((rendered.out_dir / "ztscan.sarif").read_text())
+    assert sarif["version"] == "2.1.0" and len(sarif["runs"]) == 1
+    run = sarif["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert len({r["id"] for r in rules}) == len(rules) >= 30
+    failing = [r for r in csv.DictReader((rendered.out_dir / "ztscan.csv").open()) if r["status"] == "FAIL"]
+    assert len(run["results"]) == len(failing) > 0
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in {"error", "warning", "note"}
+        location = result["locations"][0]["logicalLocations"][0]
+        assert location["fullyQualifiedName"].startswith("arn:aws:lambda:")
+        assert len(result["partialFingerprints"]["ztscanFindingId/v1"]) == 20
+    critical = next(r for r in rules if r["id"] == "ZT-NET-001")
+    assert critical["properties"]["security-severity"] == "9.5"
+    assert "Sup3r-Secret-Passw0rd!" not in json.dumps(sarif)
