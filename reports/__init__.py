@@ -18,6 +18,7 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
     from reports.json import render_json
     from reports.junit import render_junit
     from reports.markdown import render_markdown
+    from reports.ocsf import render_ocsf
     from reports.sarif import render_sarif
 
     return {
@@ -27,6 +28,7 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
         "junit": ("ztscan-junit.xml", render_junit),
         "markdown": ("ztscan.md", render_markdown),
         "sarif": ("ztscan.sarif", render_sarif),
+        "ocsf": ("ztscan.ocsf.json", render_ocsf),
     }
 
 

@@ -32,7 +32,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> CliResult:
     doc = assemble({"aws": Collection(functions=[exposed, quiet])}, datetime.now(UTC), date(2026, 11, 28))
     out = tmp_path_factory.mktemp("formats")
     (out / "scan.json").write_bytes(doc.__pydantic_serializer__.to_json(doc))
-    result = run_cli(["report", str(out / "scan.json"), "--format", "csv,junit,markdown,sarif", "--out", str(out)], out)
+    formats = "csv,junit,markdown,sarif,ocsf"
+    result = run_cli(["report", str(out / "scan.json"), "--format", formats, "--out", str(out)], out)
     assert result.code == 0, result.stderr
     return result
 
@@ -89,3 +90,19 @@ def test_sarif_has_a_rule_per_check_and_a_result_per_failing_finding(rendered: C
     critical = next(r for r in rules if r["id"] == "ZT-NET-001")
     assert critical["properties"]["security-severity"] == "9.5"
     assert "Sup3r-Secret-Passw0rd!" not in json.dumps(sarif)
+
+
+def test_ocsf_events_are_valid_detection_findings(rendered: CliResult) -> None:
+    from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+
+    events = json.loads((rendered.out_dir / "ztscan.ocsf.json").read_text())
+    rows = list(csv.DictReader((rendered.out_dir / "ztscan.csv").open()))
+    assert len(events) == sum(r["status"] != "NOT_APPLICABLE" for r in rows)
+    for event in events:
+        parsed = DetectionFinding.model_validate(event)
+        assert (parsed.class_uid, parsed.type_uid, parsed.category_uid) == (2004, 200401, 2)
+    anonymous = next(e for e in events if e["metadata"]["event_code"] == "ZT-NET-001"
+                     and e["resources"][0]["name"] == "exposed")
+    assert (anonymous["severity_id"], anonymous["status_code"], anonymous["status_id"]) == (5, "FAIL", 1)
+    assert anonymous["cloud"]["account"]["uid"] == "123456789012" and anonymous["remediation"]["desc"]
+    assert "Sup3r-Secret-Passw0rd!" not in json.dumps(events)
