@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from reports.html import ReportOptions, render_html
 from scanner.document import ScanDocument
 
 Renderer = Callable[[ScanDocument], str | bytes]
@@ -14,7 +15,6 @@ Renderer = Callable[[ScanDocument], str | bytes]
 
 def _renderers() -> dict[str, tuple[str, Renderer]]:
     from reports.csv import render_csv
-    from reports.html import render_html
     from reports.json import render_json
     from reports.junit import render_junit
     from reports.markdown import render_markdown
@@ -41,7 +41,10 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     data = content.encode("utf-8") if isinstance(content, str) else content
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a report is meant to be shared
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -50,8 +53,8 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
-def write(doc: ScanDocument, fmt: str, out_dir: Path) -> Path:
+def write(doc: ScanDocument, fmt: str, out_dir: Path, options: ReportOptions | None = None) -> Path:
     filename, render = _renderers()[fmt]
     path = out_dir / filename
-    write_atomic(path, render(doc))
+    write_atomic(path, render_html(doc, options) if fmt == "html" else render(doc))
     return path

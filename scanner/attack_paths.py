@@ -46,6 +46,14 @@ def _path_id(kind: str, function_id: str) -> str:
     return hashlib.sha256(f"{kind}\x00{function_id}".encode()).hexdigest()[:20]
 
 
+def _facts(finding: Finding, most: int = 3) -> list[str]:
+    """A finding's evidence as path facts; an admin policy can list dozens, three make the point."""
+    shown = [f"{finding.title}: {e}" for e in (finding.evidence or [""])[:most]]
+    if len(finding.evidence) > most:
+        shown.append(f"{finding.title}: and {len(finding.evidence) - most} more")
+    return shown
+
+
 def find_paths(findings: list[Finding]) -> list[AttackPath]:
     failing: dict[str, dict[str, Finding]] = defaultdict(dict)
     for f in findings:
@@ -66,7 +74,7 @@ def find_paths(findings: list[Finding]) -> list[AttackPath]:
                 id=_path_id(rule.kind, function_id), kind=rule.kind, title=rule.title, severity=rule.severity,
                 function_id=function_id, function_name=first.resource_name, provider=first.provider,
                 account=first.account, region=first.region,
-                facts=[f"{f.title}: {e}" for f in joined for e in (f.evidence or [""])],
+                facts=[fact for f in joined for fact in _facts(f)],
                 finding_ids=[f.id for f in joined], waived=all(f.waived for f in joined),
             ))
     return sorted(paths, key=lambda p: (-p.severity.rank, _RANK[p.kind], p.function_name))

@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from reports.html import ReportOptions
 from scanner import __version__, frameworks, registry
 from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
@@ -45,13 +46,16 @@ def _parse_scan_date(value: str | None) -> date | None:
         raise OptionsError(f"scan_date: {value!r} is not YYYY-MM-DD") from exc
 
 
-def write_reports(doc: ScanDocument, formats: list[str], out_dir: Path) -> list[Path]:
+def write_reports(doc: ScanDocument, formats: list[str], out_dir: Path,
+                  branding: ReportOptions | None = None) -> list[Path]:
     import reports
 
     unknown = [f for f in formats if f not in reports.formats()]
     if unknown:
         raise OptionsError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(reports.formats())})")
-    return [reports.write(doc, fmt, out_dir) for fmt in formats]
+    if branding and branding.logo and not branding.logo.is_file():
+        raise OptionsError(f"--logo: {branding.logo} is not a readable file")
+    return [reports.write(doc, fmt, out_dir, branding) for fmt in formats]
 
 
 def say(message: str) -> None:
@@ -95,7 +99,8 @@ def print_summary(doc: ScanDocument, written: list[Path], show_compliance: bool 
         say(f"ztscan: wrote {path}")
 
 
-def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool) -> int:
+def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
+             branding: ReportOptions | None = None) -> int:
     started = datetime.now(UTC)
     collections = {}
     with make_progress(quiet) as progress:
@@ -105,7 +110,7 @@ def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool) -> 
     waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
     doc = assemble(collections, started, _parse_scan_date(scan_opts.scan_date), waivers,
                    resolve_frameworks(scan_opts.compliance))
-    written = write_reports(doc, scan_opts.formats, scan_opts.out)
+    written = write_reports(doc, scan_opts.formats, scan_opts.out, branding)
     if not quiet:
         print_summary(doc, written, show_compliance=bool(scan_opts.compliance))
     return exit_code(doc, scan_opts.fail_on)
@@ -120,7 +125,8 @@ def _scan_command(name: str, cls: type[Provider]) -> click.Command:
             config = load_config(values.pop("config"))
             scan_opts = build(ScanOptions, values, config.get("scan", {}), "scan")
             provider_opts = build(cls.Options, values, config.get(name, {}), name)
-            code = run_scan([cls(provider_opts)], scan_opts, quiet)
+            branding = build(ReportOptions, values, config.get("report", {}), "report")
+            code = run_scan([cls(provider_opts)], scan_opts, quiet, branding)
         except (OptionsError, ProviderConfigError) as exc:
             raise fail(str(exc)) from None
         raise click.exceptions.Exit(code)
@@ -131,6 +137,7 @@ def _scan_command(name: str, cls: type[Provider]) -> click.Command:
         click.Option(["--quiet", "-q", "quiet"], is_flag=True, help="Print nothing but errors"),
         click.Option(["--verbose", "-v", "verbose"], is_flag=True, help="Log API activity"),
         *click_params(ScanOptions),
+        *click_params(ReportOptions),
         *click_params(cls.Options),
     ]
     return click.Command(name, callback=callback, params=params, help=f"Scan {cls.title}.")
@@ -197,11 +204,16 @@ def providers_list() -> None:
 @click.option("--format", "formats", default="html", show_default=True, help="Comma-separated formats")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("ztscan-report"),
               show_default=True, help="Directory for the reports")
-def report(scan_file: Path, formats: str, out_dir: Path) -> None:
+@click.option("--title", default=None, help="Report title")
+@click.option("--client", default=None, help="Client name shown on the cover")
+@click.option("--logo", type=click.Path(path_type=Path), default=None, help="Logo image embedded in the report")
+def report(scan_file: Path, formats: str, out_dir: Path, title: str | None, client: str | None,
+           logo: Path | None) -> None:
     """Re-render a saved scan (ztscan.json) without touching any cloud."""
     try:
         doc = load(scan_file)
-        written = write_reports(doc, _formats(formats), out_dir)
+        branding = build(ReportOptions, {"title": title, "client": client, "logo": logo}, {}, "report")
+        written = write_reports(doc, _formats(formats), out_dir, branding)
     except (DocumentError, OptionsError) as exc:
         raise fail(str(exc)) from None
     for path in written:

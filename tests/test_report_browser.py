@@ -1,0 +1,99 @@
+"""The HTML report in a real browser (Debian's headless Chromium driven by Playwright): offline,
+filtering, sorting, a function page, hostile names shown as text, and a screenshot artifact."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from reports.html import ReportOptions, render_html
+from scanner.inventory import InvocationPath, ServerlessFunction
+from scanner.provider import Collection
+from scanner.run import assemble
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+HOSTILE = "<script>alert(1)</script>"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed (scripts/install-browser.sh installs it)", allow_module_level=True)
+
+
+def _function(i: int, name: str, public: bool) -> ServerlessFunction:
+    fn = ServerlessFunction(provider=("aws", "gcp")[i % 2], account=f"acct-{i % 3}", region="r1",
+                            id=f"fn:{i}", name=name, kind="test", tags={"note": HOSTILE})
+    if public:
+        fn.network.invocation = [InvocationPath(via="function_url", principal="*", principal_kind="anonymous",
+                                                auth="none", evidence=f"URL {HOSTILE}")]
+    return fn
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    functions = [_function(i, f"svc-{i:03d}", public=i % 4 == 0) for i in range(60)]
+    functions.append(_function(60, HOSTILE, public=True))
+    doc = assemble({"test": Collection(functions=functions)}, datetime.now(UTC), date(2026, 11, 28))
+    path = tmp_path_factory.mktemp("browser") / "ztscan.html"
+    path.write_text(render_html(doc, ReportOptions(title="Browser test", client="ACME <Corp>")))
+    return path
+
+
+@pytest.fixture(scope="module")
+def page(report: Path):
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.requests_seen = []  # type: ignore[attr-defined]
+        page.dialogs = []  # type: ignore[attr-defined]
+        page.on("request", lambda r: page.requests_seen.append(r.url))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.goto(report.as_uri())
+        yield page
+        browser.close()
+
+
+def test_report_opens_offline_without_any_network_request(page) -> None:
+    assert [u for u in page.requests_seen if not u.startswith(("file:", "data:"))] == []
+    assert page.title() == "Browser test — ACME <Corp>"
+
+
+def test_hostile_names_render_as_text_and_never_run(page) -> None:
+    page.fill("#filter-text", "script")
+    rows = page.locator("#inventory-table tbody tr")
+    assert rows.count() == 1
+    assert rows.first.locator("td").first.inner_text() == HOSTILE
+    assert page.dialogs == []
+
+
+def test_filter_and_sort_the_inventory(page) -> None:
+    page.fill("#filter-text", "")
+    assert page.locator("#inventory-table tbody tr").count() == 61
+    page.select_option("#filter-cloud", "gcp")
+    assert page.locator("#inventory-table tbody tr").count() == 30
+    page.select_option("#filter-cloud", "")
+    page.click("th[data-key='n']")
+    first = page.locator("#inventory-table tbody tr td").first.inner_text()
+    page.click("th[data-key='n']")
+    assert page.locator("#inventory-table tbody tr td").first.inner_text() != first
+    assert "61 of 61 functions" in page.inner_text("#inventory-count")
+
+
+def test_a_function_page_opens_with_its_findings(page) -> None:
+    page.fill("#filter-text", "svc-004")
+    page.click("#inventory-table tbody tr a")
+    section = page.locator("#function-page")
+    section.wait_for(state="visible")
+    assert section.locator("h3").inner_text() == "svc-004"
+    assert "ZT-NET-001" in section.inner_text() and "FAIL" in section.inner_text()
+    assert f"URL {HOSTILE}" in section.inner_text() and page.dialogs == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-function-page.png"), full_page=False)
+    page.goto(page.url.split("#")[0])
+    page.screenshot(path=str(ARTIFACTS / "report-cover.png"), full_page=False)
+    assert (ARTIFACTS / "report-cover.png").stat().st_size > 10_000
