@@ -87,16 +87,8 @@ def collect_app(
 ) -> ServerlessFunction:
     site = ref.site
     props = site.get("properties") or {}
-    fn = ServerlessFunction(
-        provider="azure",
-        account=ref.subscription,
-        account_name=ref.subscription_name,
-        region=site.get("location", ""),
-        id=site["id"],
-        name=site["name"],
-        kind="function_app_slot" if ref.slot else "function_app",
-        tags={str(k): str(v) for k, v in (site.get("tags") or {}).items()},
-    )
+    fn = _bare_function(ref)
+    fn.tags = {str(k): str(v) for k, v in (site.get("tags") or {}).items()}
     read = AppReader(arm, ref)
     fn.identity = _identity(arm, ref, fn, role_cache)
 
@@ -154,18 +146,22 @@ def collect_app(
 PILLARS = ("identity", "network", "secrets", "encryption", "runtime", "supply_chain", "monitoring")
 
 
-def unreadable_app(ref: AppRef, reason: str) -> ServerlessFunction:
-    """An app whose data could not be turned into facts at all: every pillar is unknown."""
-    site = ref.site
-    fn = ServerlessFunction(
+def _bare_function(ref: AppRef) -> ServerlessFunction:
+    """The app's identity in the inventory, before any fact is read."""
+    return ServerlessFunction(
         provider="azure",
         account=ref.subscription,
         account_name=ref.subscription_name,
-        region=site.get("location", ""),
-        id=site["id"],
-        name=site["name"],
+        region=ref.site.get("location", ""),
+        id=ref.site["id"],
+        name=ref.site["name"],
         kind="function_app_slot" if ref.slot else "function_app",
     )
+
+
+def unreadable_app(ref: AppRef, reason: str) -> ServerlessFunction:
+    """An app whose data could not be turned into facts at all: every pillar is unknown."""
+    fn = _bare_function(ref)
     for pillar in PILLARS:
         fn.mark_unknown(pillar, reason)
     return fn
