@@ -147,10 +147,10 @@ class ScanGroup(click.Group):
     """``ztscan scan PROVIDER``: one sub-command per installed provider plugin."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(registry.providers())
+        return registry.provider_names()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        cls = registry.providers().get(cmd_name)
+        cls = registry.provider(cmd_name)
         return _scan_command(cmd_name, cls) if cls else None
 
 

@@ -38,7 +38,7 @@ class Check:
 
 _checks: dict[str, Check] = {}
 _providers: dict[str, type[Provider]] = {}
-_loaded = False
+_checks_loaded = False
 load_errors: list[str] = []
 
 
@@ -60,30 +60,40 @@ def register_provider(cls: type[Provider]) -> type[Provider]:
     return cls
 
 
-def _load_plugins() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for ep in entry_points(group=CHECK_GROUP):
-        try:
-            ep.load()  # importing the module runs its @check decorators
-        except Exception as exc:  # a broken third-party plugin must not stop a scan
-            load_errors.append(f"check plugin {ep.name!r} ({ep.value}) failed to load: {exc}")
-    for ep in entry_points(group=PROVIDER_GROUP):
-        try:
-            register_provider(ep.load())
-        except Exception as exc:
-            load_errors.append(f"provider plugin {ep.name!r} ({ep.value}) failed to load: {exc}")
-    for message in load_errors:
-        log.warning(message)
+def _failed(kind: str, name: str, value: str, exc: Exception) -> None:
+    message = f"{kind} plugin {name!r} ({value}) failed to load: {exc}"
+    load_errors.append(message)
+    log.warning(message)
 
 
 def checks() -> list[Check]:
-    _load_plugins()
+    global _checks_loaded
+    if not _checks_loaded:
+        _checks_loaded = True
+        for ep in entry_points(group=CHECK_GROUP):
+            try:
+                ep.load()  # importing the module runs its @check decorators
+            except Exception as exc:  # a broken third-party plugin must not stop a scan
+                _failed("check", ep.name, ep.value, exc)
     return sorted(_checks.values(), key=lambda c: c.meta.id)
 
 
+def provider_names() -> list[str]:
+    """Installed providers, without importing them (each brings a cloud SDK)."""
+    return sorted({ep.name for ep in entry_points(group=PROVIDER_GROUP)})
+
+
+def provider(name: str) -> type[Provider] | None:
+    """Import one provider: an AWS scan should not pay for the Azure and Google SDKs."""
+    if name not in _providers:
+        for ep in entry_points(group=PROVIDER_GROUP, name=name):
+            try:
+                register_provider(ep.load())
+            except Exception as exc:
+                _failed("provider", ep.name, ep.value, exc)
+    return _providers.get(name)
+
+
 def providers() -> dict[str, type[Provider]]:
-    _load_plugins()
-    return dict(sorted(_providers.items()))
+    found = {name: cls for name in provider_names() if (cls := provider(name))}
+    return dict(sorted(found.items()))
