@@ -15,7 +15,7 @@ from scanner.inventory import ServerlessFunction
 from scanner.provider import TargetStatus
 
 # Bump the major version on any breaking change to the document; consumers key on it.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 SCHEMA_ID = f"https://ztscan.dev/schema/scan-{SCHEMA_VERSION}.json"
 
 
@@ -123,6 +123,39 @@ class Summary(BaseModel):
     targets_incomplete: int
 
 
+class TrendPoint(BaseModel):
+    """One earlier (or this) scan of the same scope, for trend charts."""
+
+    scan_id: str
+    finished_at: datetime
+    estate_score: int | None = Field(None, description="None where nothing was assessed")
+    estate_grade: str | None = None
+    failing: dict[str, int] = Field(default_factory=dict, description="Failing findings by severity")
+
+
+class FindingChange(BaseModel):
+    """A finding that is new, resolved, changed or whose function was removed since the previous scan."""
+
+    finding_id: str
+    check_id: str
+    title: str
+    severity: Severity
+    resource_id: str
+    resource_name: str
+    delta: str = Field(description="new, changed, resolved or removed")
+    status: Status | None = Field(None, description="Status now; None for a resolved or removed finding")
+
+
+class HistorySummary(BaseModel):
+    """What the history store says about this scan: the delta against the previous scan and the trend."""
+
+    store: str = Field(description="Where history is kept (a path or a URL with no password)")
+    previous_scan_id: str | None = None
+    counts: dict[str, int] = Field(default_factory=dict, description="new/changed/unchanged/resolved/removed")
+    changes: list[FindingChange] = Field(default_factory=list)
+    trend: list[TrendPoint] = Field(default_factory=list, description="Oldest first, this scan last")
+
+
 class ScanDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": SCHEMA_ID})
 
@@ -138,6 +171,7 @@ class ScanDocument(BaseModel):
     compliance: list[ComplianceFramework] = Field(default_factory=list)
     waivers: list[WaiverUse] = Field(default_factory=list)
     summary: Summary
+    history: HistorySummary | None = Field(None, description="Present when the scan wrote to a history store")
 
     @property
     def incomplete(self) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -83,6 +85,9 @@ class Verdict:
         return cls(Status.NOT_APPLICABLE, (why,))
 
 
+Delta = Literal["new", "changed", "unchanged", "resolved", "removed"]
+
+
 # A slotted pydantic dataclass rather than a BaseModel: a scan holds one finding per check and
 # function (21,000 for 600 functions), and a model's per-instance dict and field set cost ~1 KB each.
 @pydantic_dataclass(slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
@@ -101,6 +106,10 @@ class Finding:
     evidence: list[str] = Field(default_factory=list)
     waived: bool = False
     waiver: dict[str, str] | None = None
+    # Filled from the history store when the scan writes history; None for a scan without one.
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    delta: Delta | None = Field(None, description="Against the previous scan of the same scope")
 
     @staticmethod
     def stable_id(check_id: str, resource_id: str) -> str:

@@ -74,7 +74,10 @@ class IdentityFacts(Model):
 class InvocationPath(Model):
     """One way a caller can invoke the function."""
 
-    via: Literal["resource_policy", "function_url", "http_trigger", "iam_binding"]
+    via: Literal[
+        "resource_policy", "function_url", "http_trigger", "iam_binding",
+        "api_gateway", "load_balancer", "event_source", "api_management", "front_door",
+    ] = Field(description="What the caller goes through: the function's own policy, URL or trigger, or a front door")
     principal: str = Field(description="The principal as written in the cloud's data")
     principal_kind: PrincipalKind
     cross_account: bool = False
@@ -82,6 +85,13 @@ class InvocationPath(Model):
     narrowed: bool = Field(False, description="A condition limits callers to a known source")
     auth: Literal["none", "iam", "key", "platform"] | None = None
     evidence: str = ""
+    qualifier: str | None = Field(
+        None, description="The alias or version the path reaches (AWS); None for the function itself"
+    )
+    front_door: str | None = Field(
+        None, description="Id of the resource in front (API, load balancer, topic, queue, bucket), if any"
+    )
+    route: str | None = Field(None, description="Route, listener rule or event at the front door")
 
 
 class Cors(Model):
