@@ -163,6 +163,9 @@ class Setting(Model):
     preview: str | None = Field(None, description="At most the first 4 characters of a flagged value")
     fingerprint: str | None = Field(None, description="Keyed hash of a flagged value, stable across scans")
     reference: str | None = Field(None, description="The secret-store reference, when it is one")
+    reason: str | None = Field(
+        None, description="Why a value that looks like a credential is not one (public by design, identity-based)"
+    )
 
 
 class SecretFacts(Model):
