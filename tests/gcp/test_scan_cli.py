@@ -109,6 +109,9 @@ def test_invocation_paths(full_scan: Run) -> None:
             "narrowed": False,
             "auth": "none",
             "evidence": "roles/cloudfunctions.invoker on the function",
+            "qualifier": None,
+            "front_door": None,
+            "route": None,
         }
     ]
     authn = full_scan.fn("authn-v2")["network"]
