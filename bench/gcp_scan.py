@@ -15,7 +15,7 @@ from typing import Any
 
 from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
-from scanner.emulators.gcp_api import gen1_function, gen2_function, project, serve
+from scanner.demo.gcp import gen1_function, gen2_function, project, serve
 
 REGIONS = ["us-central1", "europe-west1", "asia-northeast1"]
 RUNTIMES = ["python312", "python39", "nodejs22", "go125", "python311"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.emulators.gcp_api import gen1_function, gen2_function, policy, project
+from scanner.demo.gcp import gen1_function, gen2_function, policy, project
 
 ALPHA, ALPHA_NUM = "zt-alpha", "111111111111"
 BETA, BETA_NUM = "zt-beta", "222222222222"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.emulators.gcp_api import Emulator, serve
+from scanner.demo.gcp import Emulator, serve
 from tests.gcp.conftest import Run, ztscan
 from tests.gcp.estate import ALPHA, BETA, GAMMA, build_estate
 
