@@ -219,15 +219,91 @@ def project(
     parent: str = "organizations/100200300400",
     state: str = "ACTIVE",
     iam: dict[str, list[str]] | None = None,
+    bindings: list[dict[str, Any]] | None = None,
+    roles: list[dict[str, Any]] | None = None,
     functions: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A project; ``iam`` maps role -> members of the project IAM policy."""
+    """A project; ``iam`` maps role -> members of the project IAM policy, ``bindings`` adds
+    ready (e.g. conditional) bindings, ``roles`` are its custom roles."""
     return {
         "projectId": project_id,
         "number": number,
         "displayName": display_name or project_id,
         "parent": parent,
         "state": state,
-        "iamPolicy": policy(*(iam or {}).items()),
+        "iamPolicy": policy(*(iam or {}).items(), *(bindings or [])),
+        "roles": roles or [],
         "functions": functions or [],
     }
+
+
+def conditional(role: str, members: list[str], expression: str, title: str) -> dict[str, Any]:
+    """A binding with an IAM condition, as a version 3 policy carries it."""
+    return {"role": role, "members": list(members), "condition": {"title": title, "expression": expression}}
+
+
+def folder(number: str, parent: str, *, display_name: str | None = None, iam: dict[str, Any] | None = None,
+           bindings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A folder (Resource Manager v3 Folder) with its IAM policy."""
+    return {
+        "name": f"folders/{number}",
+        "parent": parent,
+        "displayName": display_name or f"folder-{number}",
+        "state": "ACTIVE",
+        "createTime": "2024-01-10T09:00:00Z",
+        "updateTime": "2024-01-10T09:00:00Z",
+        "etag": "BwYemuF00=",
+        "iamPolicy": policy(*(iam or {}).items(), *(bindings or [])),
+    }
+
+
+def organization(number: str, *, iam: dict[str, Any] | None = None, bindings: list[dict[str, Any]] | None = None,
+                 roles: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """An organization node: its IAM policy and its custom roles."""
+    return {
+        "name": f"organizations/{number}",
+        "iamPolicy": policy(*(iam or {}).items(), *(bindings or [])),
+        "roles": roles or [],
+    }
+
+
+def custom_role(parent: str, role_id: str, permissions: list[str], *, deleted: bool = False) -> dict[str, Any]:
+    """A custom role under ``projects/P`` or ``organizations/O``, as roles.get returns it
+    (https://cloud.google.com/iam/docs/reference/rest/v1/organizations.roles#Role)."""
+    return prune(
+        {
+            "name": f"{parent}/roles/{role_id}",
+            "title": role_id,
+            "description": f"Custom role {role_id}",
+            "includedPermissions": sorted(permissions),
+            "stage": "GA",
+            "etag": "BwYemuR00=",
+            "deleted": deleted,
+        }
+    )
+
+
+def crypto_key(name: str, *, state: str | None = "ENABLED", rotation_days: int | None = 90) -> dict[str, Any]:
+    """A symmetric CryptoKey as cryptoKeys.get returns it
+    (https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys).
+    ``state`` is the primary version's state; ``None``: no primary version."""
+    template = {"protectionLevel": "SOFTWARE", "algorithm": "GOOGLE_SYMMETRIC_ENCRYPTION"}
+    key: dict[str, Any] = {
+        "name": name,
+        "purpose": "ENCRYPT_DECRYPT",
+        "createTime": "2025-03-01T08:00:00.000000Z",
+        "versionTemplate": template,
+        "destroyScheduledDuration": "2592000s",
+    }
+    if state is not None:
+        key["primary"] = {
+            "name": f"{name}/cryptoKeyVersions/1",
+            "state": state,
+            "createTime": "2025-03-01T08:00:00.000000Z",
+            "generateTime": "2025-03-01T08:00:00.000000Z",
+            **template,
+        }
+    if rotation_days:
+        key["rotationPeriod"] = f"{rotation_days * 86400}s"
+        key["nextRotationTime"] = "2026-12-30T08:00:00Z"
+    return key

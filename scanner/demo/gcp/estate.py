@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.demo.gcp.builders import gen1_function, gen2_function, project
+from scanner.demo.gcp.builders import crypto_key, gen1_function, gen2_function, organization, project
 
 
 def demo_estate() -> dict[str, Any]:
@@ -123,5 +123,7 @@ def demo_estate() -> dict[str, Any]:
                 },
             ),
         ],
+        "organizations": [organization("100200300400", iam={"roles/owner": ["group:cloud-admins@acme.example"]})],
+        "keys": [crypto_key(f"projects/{prod}/locations/europe-west1/keyRings/fn/cryptoKeys/payments")],
         "faults": [],
     }

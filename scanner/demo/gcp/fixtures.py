@@ -1,7 +1,10 @@
-"""Fixed answers of the emulator that do not depend on the estate: the runtime list."""
+"""Fixed answers of the emulator that do not depend on the estate: the runtime list and the
+predefined IAM roles."""
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
 from typing import Any
 
 RUNTIMES = [
@@ -26,4 +29,22 @@ def runtimes_json() -> list[dict[str, Any]]:
         if dec:
             item["decommissionDate"] = {"year": dec[0], "month": dec[1], "day": dec[2]}
         out.append(item)
+    return out
+
+
+def predefined_roles() -> dict[str, dict[str, Any]]:
+    """Predefined roles as roles.get returns them (name, title, includedPermissions, stage, etag:
+    https://cloud.google.com/iam/docs/reference/rest/v1/roles/get). The permissions are those of
+    ztscan's bundled dataset, itself taken from Google's roles and permissions index."""
+    text = resources.files("providers.gcp.data").joinpath("predefined_roles.toml").read_text(encoding="utf-8")
+    out = {}
+    for name, body in tomllib.loads(text)["roles"].items():
+        out[name] = {
+            "name": name,
+            "title": name.removeprefix("roles/"),
+            "description": f"Predefined role {name}",
+            "includedPermissions": body["permissions"],
+            "stage": "GA",
+            "etag": "AA==",
+        }
     return out

@@ -204,7 +204,20 @@ class Emulator:
         code = self._fault(method, path)
         if code is not None:
             raise ApiError(code, f"injected fault on {path}")
-        return 200, self.api.answer(route, path, query)
+        return 200, self.api.answer(route, path, query | self._body_options(body))
+
+    @staticmethod
+    def _body_options(body: bytes) -> dict[str, list[str]]:
+        """POST getIamPolicy carries ``{"options": {"requestedPolicyVersion": 3}}`` in its body; as a
+        query it is ``options.requestedPolicyVersion=3``. One form for the routes."""
+        if not body:
+            return {}
+        try:
+            options = json.loads(body).get("options") or {}
+        except (ValueError, AttributeError) as exc:
+            raise ApiError(400, "Invalid JSON payload received.") from exc
+        version = options.get("requestedPolicyVersion")
+        return {"options.requestedPolicyVersion": [str(version)]} if version is not None else {}
 
     def _token(self, body: bytes) -> tuple[int, Any]:
         with self._lock:
