@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from providers.gcp import lifecycle
+from providers.gcp.fixed_facts import CLOUD_FUNCTION_FIXED_FACTS
+from scanner.collected import assign
 from scanner.inventory import KeyFacts, ServerlessFunction
 from scanner.secret_values import classify
 
@@ -44,7 +46,7 @@ def _location_and_name(full_name: str) -> tuple[str, str]:
 
 def _base(msg: Any, project: ProjectInfo, kind: str) -> ServerlessFunction:
     location, name = _location_and_name(msg.name)
-    return ServerlessFunction(
+    fn = ServerlessFunction(
         provider="gcp",
         account=project.project_id,
         account_name=project.display_name,
@@ -54,6 +56,8 @@ def _base(msg: Any, project: ProjectInfo, kind: str) -> ServerlessFunction:
         kind=kind,
         tags=dict(msg.labels),
     )
+    assign(fn, CLOUD_FUNCTION_FIXED_FACTS)
+    return fn
 
 
 def _identity(fn: ServerlessFunction, email: str, default: str, default_reason: str) -> None:
