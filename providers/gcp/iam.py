@@ -112,7 +112,7 @@ def identity_grants(
             return Grant(source=b.source, actions=actions, resources=[b.node], reason=reason + note)
 
         if reason := permissions.admin_reason(perms):
-            out.admin.append(grant(reason, sorted(perms & permissions.SET_IAM)))
+            out.admin.append(grant(reason, []))
         if permissions.is_broad(perms):
             services = len(permissions.write_services(perms))
             out.wildcard.append(grant(f"write access in {services} services", []))

@@ -7,12 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# Granting IAM on the node itself: the holder can give itself any role there.
-SET_IAM = {
-    "resourcemanager.organizations.setIamPolicy",
-    "resourcemanager.folders.setIamPolicy",
-    "resourcemanager.projects.setIamPolicy",
-}
 # Each of these alone turns the holder into another identity or lets it widen its own grants.
 ESCALATION = {
     "iam.serviceAccounts.getAccessToken": "can mint tokens for or sign as other service accounts",
@@ -77,11 +71,10 @@ def is_broad(permissions: frozenset[str]) -> bool:
 
 
 def admin_reason(permissions: frozenset[str]) -> str | None:
-    if held := sorted(permissions & SET_IAM):
-        return f"can grant itself any role ({held[0]})"
+    """Full control: write access across the services of a project, as Owner and Editor hold.
+    Granting IAM (``setIamPolicy``) is escalation, one step removed, like iam:PutRolePolicy on AWS."""
     if is_broad(permissions):
-        services = len(write_services(permissions))
-        return f"can change resources in {services} services (basic-role breadth)"
+        return f"can change resources in {len(write_services(permissions))} services (basic-role breadth)"
     return None
 
 

@@ -106,3 +106,12 @@ def test_runtime_names() -> None:
     assert lifecycle.parse("dotnet8") == ("dotnet", "8")
     assert lifecycle.parse("java17") == ("java", "17")
     assert lifecycle.parse("custom") == (None, None)
+
+
+def test_set_iam_policy_is_escalation_not_admin() -> None:
+    sa = "a@p.iam.gserviceaccount.com"
+    pol = make_policy(("roles/resourcemanager.projectIamAdmin", [f"serviceAccount:{sa}"]))
+    roles = book(resourcemanager_projectIamAdmin=["resourcemanager.projects.setIamPolicy"])
+    grants = iam.identity_grants(iam.bindings(pol, "projects/p"), sa, roles, [])
+    assert grants.admin == [] and grants.wildcard == []
+    assert [g.actions for g in grants.privilege_escalation] == [["resourcemanager.projects.setIamPolicy"]]
