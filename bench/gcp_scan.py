@@ -24,6 +24,7 @@ from scanner.demo.gcp.builders import crypto_key, custom_role, folder, organizat
 REGIONS = ["us-central1", "europe-west1", "asia-northeast1"]
 ORG = "organizations/100200300400"
 BENCH0 = "bench-proj-0"
+EXTRA_ROUTES = ("resourcemanager.folders", "resourcemanager.organizations", "iam ", "kms ")
 KEYS = [f"projects/{BENCH0}/locations/us-central1/keyRings/r/cryptoKeys/k{i}" for i in range(2)]
 RUNTIMES = ["python312", "python39", "nodejs22", "go125", "python311"]
 
@@ -121,6 +122,9 @@ def main() -> int:
         print(f"requests: {total} = {total / args.functions:.2f} per function")
         for route, n in sorted(em.requests.items()):
             print(f"  {route}: {n}")
+        extra = sum(n for route, n in em.requests.items() if route.startswith(EXTRA_ROUTES))
+        print(f"of which ancestry, folder/organization policies, roles and keys: {extra} "
+              f"= {extra / args.functions:.3f} per function (per node, role and key, not per function)")
         print(f"peak RSS of the scanner process: {proc.peak_rss_mib:.1f} MiB")
     return 0
 
