@@ -146,7 +146,7 @@ def identity(
     fn: ServerlessFunction,
     above: Inherited,
     book: Mapping[str, RolePermissions],
-    reach: list[dict[str, str]],
+    reach: iam.FunctionReach,
 ) -> None:
     """What the runtime service account may do, from every binding above the function."""
     grants = iam.identity_grants(above.bindings, fn.identity.principal or "", book, reach)

@@ -53,6 +53,26 @@ class Binding:
         return any(conditions.reaches(self.condition, r) for r in resources)
 
 
+class FunctionReach:
+    """Which scanned functions a binding reaches: the functions below its node, each conditional
+    binding evaluated once per scan however many identities it names."""
+
+    def __init__(self, by_node: Mapping[str, list[Resource]]) -> None:
+        self._by_node = by_node
+        self._memo: dict[Binding, bool | conditions.Unparseable] = {}
+
+    def __call__(self, b: Binding) -> bool:
+        if b not in self._memo:
+            try:
+                self._memo[b] = b.reaches(self._by_node.get(b.node, []))
+            except conditions.Unparseable as exc:
+                self._memo[b] = exc
+        found = self._memo[b]
+        if isinstance(found, conditions.Unparseable):
+            raise found
+        return found
+
+
 def bindings(policy: object, node: str) -> list[Binding]:
     """The bindings of a ``google.iam.v1`` Policy read with requestedPolicyVersion 3."""
     out = []
@@ -85,10 +105,10 @@ def _note(b: Binding) -> str:
 
 
 def identity_grants(
-    chain: Iterable[Binding], email: str, book: Mapping[str, RolePermissions], functions: list[Resource]
+    chain: Iterable[Binding], email: str, book: Mapping[str, RolePermissions], reach: FunctionReach
 ) -> IdentityGrants:
     """Classify what ``serviceAccount:<email>`` may do, from the permissions its roles carry.
-    ``functions`` are the functions the bindings reach (conditions are evaluated against them)."""
+    ``reach`` says whether a binding reaches any scanned function (for modify-functions)."""
     out = IdentityGrants()
     member = f"serviceAccount:{email}"
     act_as: list[Binding] = []
@@ -102,7 +122,7 @@ def identity_grants(
             continue
         perms = resolved.permissions
         try:
-            on_functions = b.reaches(functions)
+            on_functions = reach(b)
         except conditions.Unparseable as exc:
             out.gaps.append(f"{b.source}: condition {b.title!r} not evaluated ({exc})")
             continue

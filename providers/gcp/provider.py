@@ -18,12 +18,13 @@ variables and the function's own invoker policy. The v2 copy is used only when t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
 from providers.gcp import clients as gclients
-from providers.gcp import enrich, lifecycle, mapping, projects, roles
+from providers.gcp import enrich, iam, lifecycle, mapping, projects, roles
 from providers.gcp.clients import RETRY, TIMEOUT, Clients, describe
 from providers.gcp.enrich import Inherited, ProjectScan
 from providers.gcp.hierarchy import POLICY_OPTIONS, Hierarchy
@@ -74,10 +75,11 @@ class GcpProvider(Provider):
             book = self._roles(api, pool, progress, scans, hierarchy)
         if book:
             scope["role permissions"] = roles.sources_used(book)
+        reach = iam.FunctionReach(self._functions_below(scans, hierarchy))
         functions: list[ServerlessFunction] = []
         targets = list(failed)
         for scan in scans:
-            found = self._finish(scan, enrich.inherited(scan, hierarchy), book, keys)
+            found = self._finish(scan, enrich.inherited(scan, hierarchy), book, keys, reach)
             functions += found
             targets.append(self._target(scan, found))
         return Collection(functions=functions, targets=targets, scope=scope)
@@ -223,10 +225,24 @@ class GcpProvider(Provider):
 
     # -- map and enrich
 
+    @staticmethod
+    def _functions_below(scans: list[ProjectScan], tree: Hierarchy) -> dict[str, list[dict[str, str]]]:
+        """Node (project, folder, organization) -> the scanned functions and services below it."""
+        below: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for scan in scans:
+            found = [r for _, record, _ in scan.records for r in enrich.resources_of(record, scan.info)]
+            for node in (f"projects/{scan.info.project_id}", *tree.chain(scan.info.parent)[0]):
+                below[node] += found
+        return below
+
     def _finish(
-        self, scan: ProjectScan, above: Inherited, book: dict[str, RolePermissions], keys: dict[str, Outcome]
+        self,
+        scan: ProjectScan,
+        above: Inherited,
+        book: dict[str, RolePermissions],
+        keys: dict[str, Outcome],
+        reach: iam.FunctionReach,
     ) -> list[ServerlessFunction]:
-        reach = [r for _, record, _ in scan.records for r in enrich.resources_of(record, scan.info)]
         out = []
         for source, record, slot in scan.records:
             location = record.name.split("/")[3]

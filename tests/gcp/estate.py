@@ -33,6 +33,8 @@ EDITOR_SA = f"inherit-editor@{DELTA}.iam.gserviceaccount.com"
 TOKEN_SA = f"inherit-token@{DELTA}.iam.gserviceaccount.com"
 DEPLOY_SA = f"custom-deploy@{DELTA}.iam.gserviceaccount.com"
 HARMLESS_SA = f"harmless@{DELTA}.iam.gserviceaccount.com"
+COND_DEV_SA = f"cond-dev@{DELTA}.iam.gserviceaccount.com"
+COND_PREFIX = f"projects/{DELTA}/locations/us-central1/functions/cond-"
 PARTNER_SA = "caller@zt-partner.iam.gserviceaccount.com"
 TIMED_SA = "timed@zt-partner.iam.gserviceaccount.com"
 KEY_OK = f"projects/{ALPHA}/locations/europe-west1/keyRings/r/cryptoKeys/k1"
@@ -169,7 +171,28 @@ def build_estate() -> dict[str, Any]:
         ],
         "folders": [
             folder("555", ORG),
-            folder("700", ORG, display_name="Platform", iam={"roles/editor": [f"serviceAccount:{EDITOR_SA}"]}),
+            folder(
+                "700",
+                ORG,
+                display_name="Platform",
+                iam={"roles/editor": [f"serviceAccount:{EDITOR_SA}"]},
+                bindings=[
+                    # Reaches cond-v1 only, which is still another function it can change.
+                    conditional(
+                        "roles/cloudfunctions.developer",
+                        [f"serviceAccount:{COND_DEV_SA}"],
+                        f'resource.name.startsWith("{COND_PREFIX}")',
+                        "cond-functions-only",
+                    ),
+                    # Reaches no scanned function.
+                    conditional(
+                        "roles/run.developer",
+                        [f"serviceAccount:{HARMLESS_SA}"],
+                        'resource.name.startsWith("projects/zt-elsewhere/")',
+                        "elsewhere-only",
+                    ),
+                ],
+            ),
             folder(
                 "710",
                 "folders/700",
@@ -179,7 +202,7 @@ def build_estate() -> dict[str, Any]:
                     conditional(
                         "roles/cloudfunctions.invoker",
                         [f"serviceAccount:{PARTNER_SA}"],
-                        f'resource.name.startsWith("projects/{DELTA}/locations/us-central1/functions/cond-")',
+                        f'resource.name.startsWith("{COND_PREFIX}")',
                         "cond-functions-only",
                     )
                 ],
@@ -199,6 +222,7 @@ def delta_project() -> dict[str, Any]:
         gen2_function(DELTA, "us-central1", "custom-harmless", service_account=HARMLESS_SA),
         gen1_function(DELTA, "us-central1", "cond-v1", service_account=HARMLESS_SA),
         gen1_function(DELTA, "us-central1", "other-v1", service_account=HARMLESS_SA),
+        gen2_function(DELTA, "us-central1", "cond-dev", service_account=COND_DEV_SA),
     ]
     return project(
         DELTA,

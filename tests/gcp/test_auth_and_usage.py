@@ -32,7 +32,7 @@ def test_service_account_key_file(strict: Emulator, tmp_path: Path) -> None:
         ["scan", "gcp", "--gcp-endpoint", strict.base_url, "--format", "json", "--out", str(tmp_path)], tmp_path, env
     )
     assert run.code == 0, run.stderr
-    assert len(run.doc["functions"]) == 14
+    assert len(run.doc["functions"]) == 15
     assert {t["status"] for t in run.doc["targets"]} == {"complete"}
     assert "PRIVATE KEY" not in run.stdout + run.stderr + run.raw
 

@@ -75,7 +75,7 @@ def test_v1_api_refused_falls_back_to_v2_listing(fresh: Emulator, tmp_path: Path
     assert alpha["status"] == "partial" and alpha["functions"] == 6
     assert "1st gen functions listed through the v2 API only: 403" in alpha["error"]
     ids = [f["id"] for f in run.doc["functions"]]
-    assert len(ids) == len(set(ids)) == 14
+    assert len(ids) == len(set(ids)) == 15
     open_v1 = run.fn("open-v1")
     assert open_v1["kind"] == "cloud_function_v1"
     assert set(open_v1["unknown"]) == {"network.invocation", "encryption.https_only"}

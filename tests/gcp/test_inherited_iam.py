@@ -9,7 +9,7 @@ https://cloud.google.com/iam/docs/conditions-attribute-reference
 from __future__ import annotations
 
 from tests.gcp.conftest import Run
-from tests.gcp.estate import DELTA, ORG, PARTNER_SA, TIMED_SA
+from tests.gcp.estate import COND_DEV_SA, DELTA, ORG, PARTNER_SA, TIMED_SA
 
 
 def sources(run: Run, name: str, fact: str) -> list[str]:
@@ -54,6 +54,18 @@ def test_harmless_and_deleted_project_custom_roles_grant_nothing_notable(full_sc
     assert ident["admin"] == ident["privilege_escalation"] == ident["modify_functions"] == ident["wildcard"] == []
     found = full_scan.findings("custom-harmless")
     assert [found[c] for c in ("ZT-IAM-001", "ZT-IAM-002", "ZT-IAM-003", "ZT-IAM-006")] == ["PASS"] * 4
+
+
+def test_resource_condition_decides_which_functions_an_identity_can_change(full_scan: Run) -> None:
+    [grant] = full_scan.fn("cond-dev")["identity"]["modify_functions"]
+    assert grant["source"] == "folders/700 binding roles/cloudfunctions.developer"
+    assert grant["reason"].endswith("(only where: cond-functions-only)")
+    assert full_scan.findings("cond-dev")["ZT-IAM-006"] == "FAIL"
+    # harmless@ holds run.developer on folders/700 only for another project's resources.
+    assert full_scan.fn("custom-harmless")["identity"]["modify_functions"] == []
+    assert full_scan.findings("custom-harmless")["ZT-IAM-006"] == "PASS"
+    assert f"serviceAccount:{COND_DEV_SA}" in invokers(full_scan, "cond-v1")
+    assert f"serviceAccount:{COND_DEV_SA}" not in invokers(full_scan, "other-v1")
 
 
 def invokers(run: Run, name: str) -> dict[str, dict[str, object]]:

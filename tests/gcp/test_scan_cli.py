@@ -40,7 +40,7 @@ def test_targets_one_per_active_project(full_scan: Run) -> None:
         "error": None,
     }
     assert targets[BETA]["status"] == "complete" and targets[BETA]["functions"] == 2
-    assert targets[DELTA]["status"] == "complete" and targets[DELTA]["functions"] == 6
+    assert targets[DELTA]["status"] == "complete" and targets[DELTA]["functions"] == 7
     assert GAMMA not in full_scan.raw
 
 
