@@ -15,9 +15,9 @@ from typing import Any
 
 from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
-from scanner.emulators.azure_arm import (
+from scanner.demo.azure.builders import function_app
+from scanner.demo.azure.fixtures import (
     easy_auth,
-    function_app,
     http_function,
     queue_function,
     role_assignment,
@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--apps", type=int, default=300)
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
-    from scanner.emulators.azure_arm import serve
+    from scanner.demo.azure.server import serve
 
     exe = shutil.which("ztscan", path=os.path.dirname(sys.executable))
     cmd = [exe] if exe else [sys.executable, "-m", "scanner"]

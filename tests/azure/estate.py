@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.emulators.azure_arm import (
+from scanner.demo.azure.builders import function_app, function_app_stacks
+from scanner.demo.azure.fixtures import (
     custom_role,
     easy_auth,
-    function_app,
-    function_app_stacks,
     http_function,
     queue_function,
     role_assignment,

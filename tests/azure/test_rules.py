@@ -9,7 +9,7 @@ import pytest
 
 from providers.azure import network, roles, runtime, settings
 from providers.azure.provider import is_function_app
-from scanner.emulators.azure_arm import BUILTIN_ROLES
+from scanner.demo.azure.fixtures import BUILTIN_ROLES
 
 
 def _role(name: str, actions: list[str], not_actions: list[str] | None = None) -> roles.RoleDef:
@@ -228,7 +228,7 @@ def test_function_app_kinds(kind: str | None, expected: bool) -> None:
 
 def test_stacks_index_matches_linux_windows_and_flex_spellings() -> None:
     from providers.azure import lifecycle
-    from scanner.emulators.azure_arm import function_app_stacks
+    from scanner.demo.azure.builders import function_app_stacks
 
     idx = lifecycle.index(function_app_stacks(today="2026-11-28"))
     assert idx[lifecycle.normalize("python", "3.9")] == lifecycle.LiveStack(True, date(2025, 10, 31))
