@@ -360,7 +360,7 @@ def transport_security(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
 
 @check(
     id="ZT-NET-011",
-    title="Management plane is exposed (basic-auth publishing, FTP, remote debugging, open SCM)",
+    title="Management plane is exposed (basic-auth publishing, FTP, remote debugging)",
     pillar=Pillar.network,
     severity=Severity.high,
     rationale="Deployment and debugging endpoints change the code that runs; they should accept only "
@@ -368,7 +368,7 @@ def transport_security(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     risk="A leaked publishing password, sniffed FTP login or debugger attach gives code execution in the app.",
     remediation=fix(
         azure=("Configuration > General settings: SCM/FTP Basic Auth Publishing Credentials Off, FTP state "
-               "Disabled (or FTPS only), Remote debugging Off; Networking: restrict the SCM site.",
+               "Disabled (or FTPS only), Remote debugging Off.",
                "az resource update -g RG -n scm --namespace Microsoft.Web --resource-type basicPublishingCredentialsPolicies "
                "--parent sites/APP --set properties.allow=false && "
                "az functionapp config set -g RG -n APP --ftps-state Disabled --remote-debugging-enabled false",
@@ -386,8 +386,35 @@ def management_exposed(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     exposures = fn.network.management
     if exposures is None:
         return Verdict.not_applicable("the platform has no separate management plane")
-    return Verdict.fail_if([f"{e.kind}: {e.detail}" for e in exposures],
-                           passed="basic auth, FTP and remote debugging off; SCM restricted")
+    return Verdict.fail_if([f"{e.kind}: {e.detail}" for e in exposures if e.kind != "scm_unrestricted"],
+                           passed="basic auth, FTP and remote debugging off")
+
+
+@check(
+    id="ZT-NET-014",
+    title="SCM (Kudu) site has no network restriction of its own",
+    pillar=Pillar.network,
+    severity=Severity.low,
+    rationale="The deployment site should be reachable only from the networks that deploy, even when it "
+    "accepts only Entra ID sign-in.",
+    risk="Anyone on the internet can reach the Kudu sign-in and deployment APIs; a stolen token or "
+    "publishing credential works from anywhere.",
+    remediation=fix(
+        azure=("Function app > Networking > Access restrictions > Advanced tool site: add allow rules for the "
+               "deploying networks (or 'Use main site rules') and set unmatched rule action Deny.",
+               "az functionapp config access-restriction set -g RG -n APP --use-same-restrictions-for-scm-site true",
+               'site_config { scm_use_main_ip_restriction = true }'),
+    ),
+    references=["https://learn.microsoft.com/azure/app-service/app-service-ip-restrictions#restrict-access-to-an-scm-site"],
+    compliance={"CIS-Azure": ["9.10"], "NIST-800-53": ["AC-17", "SC-7"], "NIST-800-207": ["Tenet 6"]},
+    providers=["azure"],
+)
+def scm_site_open(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
+    exposures = fn.network.management
+    if exposures is None:
+        return Verdict.not_applicable("the platform has no separate management plane")
+    return Verdict.fail_if([e.detail for e in exposures if e.kind == "scm_unrestricted"],
+                           passed="the SCM site is restricted or unreachable from the internet")
 
 
 @check(
