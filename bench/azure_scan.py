@@ -15,9 +15,9 @@ from typing import Any
 
 from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
+from scanner.demo.azure.auth import easy_auth
 from scanner.demo.azure.builders import function_app
 from scanner.demo.azure.fixtures import (
-    easy_auth,
     http_function,
     queue_function,
     role_assignment,

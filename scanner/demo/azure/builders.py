@@ -3,9 +3,11 @@ function app stacks list."""
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
+from scanner.demo.azure.auth import NO_AUTH
 from scanner.demo.azure.fixtures import http_function
 
 
@@ -152,14 +154,7 @@ def function_app(
         "config": site_config,
         "appsettings": dict(app_settings or {}),
         "connectionstrings": {k: {"value": v, "type": t} for k, (v, t) in (connection_strings or {}).items()},
-        "authsettingsV2": auth
-        or {
-            "platform": {"enabled": False, "runtimeVersion": "~1"},
-            "globalValidation": {"requireAuthentication": False},
-            "identityProviders": {},
-            "login": {},
-            "httpSettings": {"requireHttps": True},
-        },
+        "authsettingsV2": auth if auth is not None else copy.deepcopy(NO_AUTH),
         "scm": scm_allowed,
         "ftp": ftp_allowed,
         "privateEndpointConnections": private_endpoint_connections,

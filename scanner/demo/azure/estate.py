@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from scanner.demo.azure.auth import easy_auth, social
 from scanner.demo.azure.builders import function_app
 from scanner.demo.azure.fixtures import (
-    easy_auth,
     http_function,
     queue_function,
     role_assignment,
@@ -220,7 +220,7 @@ def demo_estate() -> dict[str, Any]:
             "APPLICATIONINSIGHTS_CONNECTION_STRING": ai,
             "ADMIN_PASSWORD": "admin",
         },
-        auth=easy_auth(providers=("google",)),
+        auth=easy_auth(providers=social()),
         scm_allowed=False,
         ftp_allowed=False,
         functions=[http_function("Partners", "function")],

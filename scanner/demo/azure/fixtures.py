@@ -125,20 +125,17 @@ def role_assignment(subscription_id: str, principal_id: str, role: str | dict, s
     }
 
 
-def http_function(name: str, auth_level: str = "function") -> dict[str, Any]:
-    return {
-        "name": name,
-        "bindings": [
-            {
-                "authLevel": auth_level,
-                "type": "httpTrigger",
-                "direction": "in",
-                "name": "req",
-                "methods": ["get", "post"],
-            },
-            {"type": "http", "direction": "out", "name": "$return"},
-        ],
+def http_function(name: str, auth_level: str = "function", route: str | None = None) -> dict[str, Any]:
+    trigger: dict[str, Any] = {
+        "authLevel": auth_level,
+        "type": "httpTrigger",
+        "direction": "in",
+        "name": "req",
+        "methods": ["get", "post"],
     }
+    if route is not None:
+        trigger["route"] = route
+    return {"name": name, "bindings": [trigger, {"type": "http", "direction": "out", "name": "$return"}]}
 
 
 def queue_function(name: str) -> dict[str, Any]:
@@ -169,17 +166,4 @@ def user_identity(subscription_id: str, resource_group: str, name: str, principa
     return {
         "type": "UserAssigned",
         "userAssignedIdentities": {uid: {"principalId": principal_id, "clientId": client_id}},
-    }
-
-
-def easy_auth(require: bool = True, action: str = "Return401", providers: tuple[str, ...] = ("azureActiveDirectory",)):
-    return {
-        "platform": {"enabled": True, "runtimeVersion": "~1"},
-        "globalValidation": {
-            "requireAuthentication": require,
-            "unauthenticatedClientAction": action if require else "AllowAnonymous",
-        },
-        "identityProviders": {p: {"enabled": True} for p in providers},
-        "login": {"tokenStore": {"enabled": False}},
-        "httpSettings": {"requireHttps": True},
     }

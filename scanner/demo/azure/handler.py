@@ -19,6 +19,14 @@ def _public(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if not k.startswith("_")}
 
 
+def _route(function: dict[str, Any]) -> str:
+    """The HTTP route as the host publishes it: the trigger's route, else the lower-cased function name."""
+    for binding in function.get("bindings") or []:
+        if isinstance(binding, dict) and binding.get("route"):
+            return str(binding["route"])
+    return str(function["name"]).lower()
+
+
 def _arm_error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
@@ -171,7 +179,8 @@ class Handler(BaseHTTPRequestHandler):
             fm = re.search(r"assignedTo\('([^']+)'\)", flt, re.I)
             items = [
                 ra
-                for ra in sub.get("roleAssignments", [])
+                # ARM lists assignments inherited from management groups with the subscription's own.
+                for ra in [*estate.get("managementGroupRoleAssignments", []), *sub.get("roleAssignments", [])]
                 if not fm or ra["properties"]["principalId"].lower() == fm.group(1).lower()
             ]
             return 200, self._page(items, path, query), None
@@ -298,7 +307,7 @@ class Handler(BaseHTTPRequestHandler):
                         "config_href": None,
                         "href": f"https://{host}/admin/functions/{f['name']}",
                         "config": {"bindings": f["bindings"]},
-                        "invoke_url_template": f"https://{host}/api/{f['name'].lower()}",
+                        "invoke_url_template": f"https://{host}/api/{_route(f)}",
                         "language": "python",
                         "isDisabled": False,
                     },

@@ -12,6 +12,7 @@ Estate layout (everything under a leading underscore is emulator-only and never 
      "subscriptions": [{"subscriptionId", "displayName", "state",
                         "sites": [function_app(...)], "roleAssignments": [...],
                         "roleDefinitions": [custom role definitions]}],
+     "managementGroupRoleAssignments": [...],          # listed in every subscription, as ARM does
      "faults": {"forbidden": [path substring, ...],      # 403 AuthorizationFailed
                 "throttleOnce": [path substring, ...]}}  # first match: 429 + Retry-After
 """
