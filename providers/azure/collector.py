@@ -13,8 +13,10 @@ from azure.core.exceptions import AzureError
 
 from providers.azure import easy_auth, network, runtime, settings
 from providers.azure.arm import Arm, Failed, http_reason
+from providers.azure.fixed_facts import FUNCTION_APP_FIXED_FACTS
 from providers.azure.identity import AssignmentIndex, identity_facts
 from providers.azure.lifecycle import LiveStack
+from scanner.collected import assign
 from scanner.inventory import ServerlessFunction
 
 _TLS_VERSION = re.compile(r"\d+(\.\d+)?")
@@ -76,7 +78,6 @@ def collect_app(
     site = ref.site
     props = site.get("properties") or {}
     fn = _bare_function(ref)
-    fn.tags = {str(k): str(v) for k, v in (site.get("tags") or {}).items()}
     read = AppReader(arm, ref)
     fn.identity = identity_facts(ref.site.get("identity") or {}, fn, assignments)
 
@@ -140,7 +141,7 @@ PILLARS = ("identity", "network", "secrets", "encryption", "runtime", "supply_ch
 
 def _bare_function(ref: AppRef) -> ServerlessFunction:
     """The app's identity in the inventory, before any fact is read."""
-    return ServerlessFunction(
+    fn = ServerlessFunction(
         provider="azure",
         account=ref.subscription,
         account_name=ref.subscription_name,
@@ -149,6 +150,9 @@ def _bare_function(ref: AppRef) -> ServerlessFunction:
         name=ref.site["name"],
         kind="function_app_slot" if ref.slot else "function_app",
     )
+    assign(fn, FUNCTION_APP_FIXED_FACTS)
+    fn.tags = {str(k): str(v) for k, v in (ref.site.get("tags") or {}).items()}  # from the listing itself
+    return fn
 
 
 def unreadable_app(ref: AppRef, reason: str) -> ServerlessFunction:

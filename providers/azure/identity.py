@@ -83,8 +83,11 @@ def identity_facts(ident: dict[str, Any], fn: ServerlessFunction, index: Assignm
         if (detail or {}).get("principalId"):
             principals.append((detail["principalId"], uid.rstrip("/").split("/")[-1]))
     if not principals:
-        return IdentityFacts(kind="none", is_default=True, default_reason="no managed identity")
-    facts = IdentityFacts(kind="azure_managed_identity", principal=principals[0][0], name=principals[0][1])
+        return IdentityFacts(kind="none", principal=None, name=None, is_default=True,
+                             default_reason="no managed identity", admin=[], wildcard=[], privilege_escalation=[],
+                             modify_functions=[], trust=None)
+    facts = IdentityFacts(kind="azure_managed_identity", principal=principals[0][0], name=principals[0][1],
+                          is_default=False, default_reason=None, trust=None)
     try:
         assignments = [a for pid, _ in principals for a in index.assignments(pid)]
     except Failed as exc:
