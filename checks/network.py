@@ -358,6 +358,15 @@ def transport_security(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     return Verdict.fail_if(evidence, passed=f"HTTPS only; minimum TLS {enc.min_tls_version or 'platform default'}")
 
 
+def _management_verdict(fn: ServerlessFunction, scm_site: bool, passed: str) -> Verdict:
+    """ZT-NET-014 reads the SCM site's reachability; ZT-NET-011 every other management exposure."""
+    exposures = fn.network.management
+    if exposures is None:
+        return Verdict.not_applicable("the platform has no separate management plane")
+    return Verdict.fail_if([f"{e.kind}: {e.detail}" for e in exposures if (e.kind == "scm_unrestricted") == scm_site],
+                           passed=passed)
+
+
 @check(
     id="ZT-NET-011",
     title="Management plane is exposed (basic-auth publishing, FTP, remote debugging)",
@@ -383,11 +392,7 @@ def transport_security(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     providers=["azure"],
 )
 def management_exposed(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
-    exposures = fn.network.management
-    if exposures is None:
-        return Verdict.not_applicable("the platform has no separate management plane")
-    return Verdict.fail_if([f"{e.kind}: {e.detail}" for e in exposures if e.kind != "scm_unrestricted"],
-                           passed="basic auth, FTP and remote debugging off")
+    return _management_verdict(fn, False, "basic auth, FTP and remote debugging off")
 
 
 @check(
@@ -410,11 +415,7 @@ def management_exposed(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     providers=["azure"],
 )
 def scm_site_open(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
-    exposures = fn.network.management
-    if exposures is None:
-        return Verdict.not_applicable("the platform has no separate management plane")
-    return Verdict.fail_if([e.detail for e in exposures if e.kind == "scm_unrestricted"],
-                           passed="the SCM site is restricted or unreachable from the internet")
+    return _management_verdict(fn, True, "the SCM site is restricted or unreachable from the internet")
 
 
 @check(
