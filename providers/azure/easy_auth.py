@@ -92,11 +92,11 @@ def _entra(aad: dict[str, Any], app_settings: dict[str, Any] | None) -> tuple[Pr
     tenant = match.group(1).lower() if match else ""
     if tenant not in _MULTI_TENANT:
         return "organization", f"issuer {issuer} (one tenant)"
-    if app_settings is None:
-        return "the tenants a multi-tenant issuer admits depend on WEBSITE_AUTH_AAD_ALLOWED_TENANTS, not readable"
-    tenants = str(app_settings.get("WEBSITE_AUTH_AAD_ALLOWED_TENANTS") or "").strip()
+    tenants = str((app_settings or {}).get("WEBSITE_AUTH_AAD_ALLOWED_TENANTS") or "").strip()
     if tenants:
         narrowing.append(f"WEBSITE_AUTH_AAD_ALLOWED_TENANTS {tenants}")
+    if not narrowing and app_settings is None:
+        return "the tenants a multi-tenant issuer admits depend on WEBSITE_AUTH_AAD_ALLOWED_TENANTS, not readable"
     if narrowing:
         return "organization", f"multi-tenant issuer {issuer} limited by {'; '.join(narrowing)}"
     who = "any Entra ID tenant and personal Microsoft accounts" if tenant == "common" else f"any {tenant} account"

@@ -216,7 +216,11 @@ def test_entra_tenants_unknown_without_issuer_or_settings() -> None:
     assert _entra_gate(None).unknown == "Entra ID sign-in without an openIdIssuer: the admitted tenants are not in ARM"
     assert "WEBSITE_AUTH_AAD_ALLOWED_TENANTS" in (easy_auth.gate(
         easy_auth_settings(providers={"azureActiveDirectory": entra("common")}), None).unknown or "")
-    # A single-tenant issuer needs no app setting to be judged.
+    # The built-in policy narrows without the app setting; a single-tenant issuer needs none either.
+    narrowed = entra("common", allowed_applications=["6f2d4e1a-0b3c-4d5e-8f90-a1b2c3d4e5f6"])
+    assert easy_auth.gate(easy_auth_settings(providers={"azureActiveDirectory": narrowed}), None).principal_kind == (
+        "organization"
+    )
     assert easy_auth.gate(easy_auth_settings(), None).principal_kind == "organization"
 
 
