@@ -48,6 +48,14 @@ class AssignmentIndex:
 
         return self.cache.once(("assignments", sub.lower()), load)
 
+    def prefetch(self, sub: str) -> None:
+        """List one subscription's assignments now, so the apps' workers do not wait on them in turn;
+        a failure is kept and raised for every app that needs the list."""
+        try:
+            self._by_principal(sub)
+        except Failed:
+            return
+
     def _definition(self, sub: str, def_id: str) -> roles.RoleDef:
         def load() -> roles.RoleDef:
             try:

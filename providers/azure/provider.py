@@ -74,6 +74,8 @@ class AzureProvider(Provider):
             progress.add_work(len(apps), "Azure function apps")
             ids = [ref.site["id"] for ref in apps]
             assignments = AssignmentIndex(arm, visible, [s for s, _ in subs], ids)
+            if any(ref.site.get("identity") for ref in apps):  # only identities need assignments
+                list(pool.map(assignments.prefetch, visible))
 
             def one(ref: AppRef) -> ServerlessFunction:
                 try:
