@@ -1,6 +1,7 @@
 """Benchmark: a full ``ztscan scan azure`` of 300 function apps in 3 subscriptions on the ARM emulator.
 
-Prints wall-clock seconds, ARM requests per function app and the child's peak RSS.
+Prints wall-clock seconds, ARM requests per function app, the role-assignment reads (one paged list per
+visible subscription, never one per app) and the child's peak RSS.
 Run: python bench/azure_scan.py [--apps 300] [--workers 8]
 """
 
@@ -108,6 +109,7 @@ def main() -> None:
         print(f"function apps:       {args.apps} in 3 subscriptions (workers {args.workers}, exit {proc.returncode})")
         print(f"wall time:           {seconds:.2f} s")
         print(f"ARM requests:        {emu.requests} ({emu.requests / args.apps:.2f} per app)")
+        print(f"role assignment reads: {emu.requests_matching('/roleAssignments')} (per subscription and page)")
         print(f"peak RSS (child):    {proc.peak_rss_mib:.0f} MiB")
 
 
