@@ -25,11 +25,13 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 from scanner.inventory import PlatformAuth, PrincipalKind
 
 REJECTING = {"return401", "return403", "redirecttologinpage"}
 _MULTI_TENANT = {"common", "organizations", "consumers"}
+_CUSTOMER_DIRECTORIES = (".b2clogin.com", ".ciamlogin.com")
 _ISSUER_TENANT = re.compile(r"^https://[^/]+/([^/]+)(?:/|$)", re.I)
 
 
@@ -90,6 +92,13 @@ def _entra(aad: dict[str, Any], app_settings: dict[str, Any] | None) -> tuple[Pr
         return "Entra ID sign-in without an openIdIssuer: the admitted tenants are not in ARM"
     match = _ISSUER_TENANT.match(issuer)
     tenant = match.group(1).lower() if match else ""
+    host = (urlparse(issuer).hostname or "").lower()
+    if host.endswith(_CUSTOMER_DIRECTORIES):
+        # A customer directory (Azure AD B2C, External ID) exists so that the public can sign
+        # itself up: one tenant, but not one organization's people.
+        if narrowing:
+            return "organization", f"customer directory issuer {issuer} limited by {'; '.join(narrowing)}"
+        return "any_authenticated", f"customer directory issuer {issuer}: anyone who signs up can sign in"
     if tenant not in _MULTI_TENANT:
         return "organization", f"issuer {issuer} (one tenant)"
     tenants = str((app_settings or {}).get("WEBSITE_AUTH_AAD_ALLOWED_TENANTS") or "").strip()

@@ -212,6 +212,22 @@ def test_entra_issuer_decides_who_signs_in(issuer: str, settings: dict, policy: 
     assert g.enforced and g.principal_kind == kind, g.evidence
 
 
+@pytest.mark.parametrize("issuer", ["https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/",
+                                    "https://contoso.ciamlogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"])
+def test_a_customer_directory_admits_whoever_signs_up(issuer: str) -> None:
+    """Azure AD B2C and External ID tenants serve self-service sign-up for the public:
+    https://learn.microsoft.com/azure/active-directory-b2c/add-sign-up-and-sign-in-policy and
+    https://learn.microsoft.com/entra/external-id/customers/overview-customers-ciam"""
+    provider = entra(None)
+    provider["registration"]["openIdIssuer"] = issuer
+    gate = easy_auth.gate(easy_auth_settings(providers={"azureActiveDirectory": provider}), {})
+    assert gate.principal_kind == "any_authenticated" and "signs up" in gate.evidence
+    provider = entra(None, allowed_identities=["0b1c2d3e-0000-4000-8000-000000000001"])
+    provider["registration"]["openIdIssuer"] = issuer
+    gate = easy_auth.gate(easy_auth_settings(providers={"azureActiveDirectory": provider}), {})
+    assert gate.principal_kind == "organization"
+
+
 def test_entra_tenants_unknown_without_issuer_or_settings() -> None:
     assert _entra_gate(None).unknown == "Entra ID sign-in without an openIdIssuer: the admitted tenants are not in ARM"
     assert "WEBSITE_AUTH_AAD_ALLOWED_TENANTS" in (easy_auth.gate(
