@@ -1,0 +1,86 @@
+"""What a setting's name and a typed-in value say when no vendor format decides: credential-like
+names, names that only describe a credential, placeholders, ordinary values and random-looking tokens.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+SECRET_NAME = re.compile(
+    r"(?i)(passw(or)?d|passwd|passphrase|\bpwd\b|_pwd$|^pass$|_pass$|secret|token|api[_-]?key|apikey|"
+    r"access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth[_-]?key|signing[_-]?key|"
+    r"encryption[_-]?key|master[_-]?key|account[_-]?key|app[_-]?key|subscription[_-]?key|license[_-]?key|"
+    r"session[_-]?key|jwt[_-]?key|hmac[_-]?key|basic[_-]?auth|conn(ection)?[_-]?str|webhook[_-]?url|dsn$|sas$)"
+)
+# A name about a credential rather than the credential itself: its id, location, lifetime or shape.
+_ABOUT_A_CREDENTIAL = re.compile(
+    r"(?i)_(id|ids|name|names|arn|url|uri|endpoint|host|port|path|file|dir|ttl|timeout|expiry|expires|"
+    r"expiration|lifetime|seconds|minutes|hours|days|length|len|size|count|header|issuer|audience|algorithm|"
+    r"alg|type|kind|mode|enabled|disabled|required|region|version|prefix|suffix|format|policy|rotation|"
+    r"provider|scope|scopes|domain|user|username|location|field|param)$"
+)
+_PLACEHOLDER = re.compile(
+    r"(?ix)^(?:"
+    r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|\{[a-z_][\w.-]*\}|<[^<>]*>|\#\{[^}]*\}|\[[a-z_ -]*\]"  # templates
+    r"|%[sd]|%\([^)]+\)[sd]|%[a-z_][a-z0-9_]*%|\$[a-z_][a-z0-9_]*"  # printf, %VAR%, $VAR
+    r"|\*+|x+|\.{3,}|_+|-+|•+"  # masks
+    r"|change[-_ ]?me|change[-_ ]?it|replace[-_ ]?me|todo|tbd|placeholder|example|sample|dummy|fake|test"
+    r"|redacted|secret|password|passwd|pass|pwd|token|none|null|nil|undefined|empty|not[-_ ]?set|unset"
+    r"|(?:your|my)[-_ ][a-z_ -]*|your[a-z_-]*|my(?:password|secret|token|key|pass)"
+    r"|(?:insert|enter|paste|put)[-_ ][a-z_ -]*|[a-z_ -]*[-_ ]here"
+    r")$"
+)
+_ORDINARY_VALUE = re.compile(
+    r"(?i)^(true|false|yes|no|on|off|none|null|enabled|disabled|\d+(\.\d+)?|[a-z]{2}-[a-z]+-\d|"
+    r"sha(256|384|512)-[a-z0-9+/=]+|sha256:[0-9a-f]{64})$"
+)
+_GUID = re.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_PATH_OR_URL = re.compile(r"^(/|\./|~/|[A-Za-z]:\\|[A-Za-z][A-Za-z0-9+.-]*://)")
+_IDENTIFIER = re.compile(r"^[a-z]+([-_.][a-z]+)+$")  # "x-api-key", "client.secret.name"
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_TOKENISH = re.compile(r"^[A-Za-z0-9+/=_\-.]+$")
+_CLASSES = (re.compile("[a-z]"), re.compile("[A-Z]"), re.compile("[0-9]"))
+
+
+def secret_like_name(name: str) -> bool:
+    return bool(SECRET_NAME.search(name))
+
+
+def names_a_credential(name: str) -> bool:
+    """The name says it holds a credential, not something about one (DB_PASSWORD, not DB_PASSWORD_FILE)."""
+    return secret_like_name(name) and not _ABOUT_A_CREDENTIAL.search(name)
+
+
+def about_a_credential(name: str) -> bool:
+    return bool(_ABOUT_A_CREDENTIAL.search(name))
+
+
+def is_placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER.match(text.strip()))
+
+
+def shannon_entropy(value: str) -> float:
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def looks_random(value: str) -> bool:
+    """A long, high-entropy token that is not hex (hex is more often a hash or an id)."""
+    if len(value) < 20 or not _TOKENISH.match(value) or _HEX.match(value.replace("-", "")) or is_ordinary(value):
+        return False
+    return all(p.search(value) for p in _CLASSES) and shannon_entropy(value) >= 4.0
+
+
+def is_literal(text: str) -> bool:
+    """A value someone typed in, not a flag, number, path, URL, identifier or placeholder. A GUID is a
+    literal here: under a credential's name it is a key (Heroku, legacy npm), and other names never
+    reach this question."""
+    return bool(text) and not _PLACEHOLDER.match(text) and not any(
+        p.match(text) for p in (_ORDINARY_VALUE, _PATH_OR_URL, _IDENTIFIER))
+
+
+def is_ordinary(text: str) -> bool:
+    """A flag, number, region, hash or GUID: never a secret without a credential's name."""
+    return bool(_ORDINARY_VALUE.match(text) or _GUID.match(text))
