@@ -49,7 +49,7 @@ def detect(name: str, value: str) -> list[str]:
 
 
 def _heuristic_hits(name: str, text: str) -> list[str]:
-    if heuristics.names_a_credential(name) and heuristics.is_literal(text) and len(text) >= 6:
+    if heuristics.names_a_credential(name) and heuristics.is_literal(name, text) and len(text) >= 6:
         return ["secret-like name with a literal value"]
     if not heuristics.about_a_credential(name) and heuristics.looks_random(text):
         return ["high-entropy string"]
@@ -98,5 +98,5 @@ def classify(name: str, value: str | None, source: str = "environment") -> Setti
         return secret(hits)
     # Too short to call a credential with confidence (a PIN, "admin"), but named like one and typed in:
     # ZT-SEC-002 reports it as a credential-named setting outside the secret store.
-    short = heuristics.names_a_credential(name) and heuristics.is_literal(text)
+    short = heuristics.names_a_credential(name) and heuristics.is_literal(name, text)
     return ordinary(detectors=["credential-named setting with a short literal value"] if short else None)

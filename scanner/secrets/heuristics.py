@@ -14,12 +14,18 @@ SECRET_NAME = re.compile(
     r"encryption[_-]?key|master[_-]?key|account[_-]?key|app[_-]?key|subscription[_-]?key|license[_-]?key|"
     r"session[_-]?key|jwt[_-]?key|hmac[_-]?key|basic[_-]?auth|conn(ection)?[_-]?str|webhook[_-]?url|dsn$|sas$)"
 )
+# A name that ends in the credential itself: any typed-in value is one, a passphrase of plain words too.
+_CREDENTIAL_NAME = re.compile(
+    r"(?i)(^|_)(password|passwd|pwd|pass|passphrase|secret|token|api_?key|access_?key|private_?key|"
+    r"secret_?key|signing_?key|encryption_?key|master_?key|account_?key|auth_?key|app_?key|subscription_?key|"
+    r"hmac_?key|jwt_?key|session_?key|license_?key|connection_?string|conn_?str|dsn|credentials?)$"
+)
 # A name about a credential rather than the credential itself: its id, location, lifetime or shape.
 _ABOUT_A_CREDENTIAL = re.compile(
     r"(?i)_(id|ids|name|names|arn|url|uri|endpoint|host|port|path|file|dir|ttl|timeout|expiry|expires|"
     r"expiration|lifetime|seconds|minutes|hours|days|length|len|size|count|header|issuer|audience|algorithm|"
-    r"alg|type|kind|mode|enabled|disabled|required|region|version|prefix|suffix|format|policy|rotation|"
-    r"provider|scope|scopes|domain|user|username|location|field|param)$"
+    r"alg|type|kind|mode|method|enabled|disabled|required|region|version|prefix|suffix|format|policy|rotation|"
+    r"provider|source|store|backend|project|hasher|scope|scopes|domain|user|username|location|field|param)$"
 )
 _PLACEHOLDER = re.compile(
     r"(?ix)^(?:"
@@ -38,7 +44,7 @@ _ORDINARY_VALUE = re.compile(
 )
 _GUID = re.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _PATH_OR_URL = re.compile(r"^(/|\./|~/|[A-Za-z]:\\|[A-Za-z][A-Za-z0-9+.-]*://)")
-_IDENTIFIER = re.compile(r"^[a-z]+([-_.][a-z]+)+$")  # "x-api-key", "client.secret.name"
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*([-_.][a-z0-9]+)+$")  # "x-api-key", "client.secret.name", "acme-prod-2"
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _TOKENISH = re.compile(r"^[A-Za-z0-9+/=_\-.]+$")
 _CLASSES = (re.compile("[a-z]"), re.compile("[A-Z]"), re.compile("[0-9]"))
@@ -73,12 +79,14 @@ def looks_random(value: str) -> bool:
     return all(p.search(value) for p in _CLASSES) and shannon_entropy(value) >= 4.0
 
 
-def is_literal(text: str) -> bool:
-    """A value someone typed in, not a flag, number, path, URL, identifier or placeholder. A GUID is a
-    literal here: under a credential's name it is a key (Heroku, legacy npm), and other names never
-    reach this question."""
-    return bool(text) and not _PLACEHOLDER.match(text) and not any(
-        p.match(text) for p in (_ORDINARY_VALUE, _PATH_OR_URL, _IDENTIFIER))
+def is_literal(name: str, text: str) -> bool:
+    """A value someone typed in, not a flag, number, path, URL or placeholder; nor an identifier, unless
+    the name ends in the credential (DB_PASSWORD="correct-horse-battery-staple" is a passphrase,
+    SECRET_MANAGER_PROJECT="acme-prod" is a project). A GUID is a literal here: under a credential's name
+    it is a key (Heroku, legacy npm), and other names never reach this question."""
+    shapes = (_ORDINARY_VALUE, _PATH_OR_URL) if _CREDENTIAL_NAME.search(name) else (
+        _ORDINARY_VALUE, _PATH_OR_URL, _IDENTIFIER)
+    return bool(text) and not _PLACEHOLDER.match(text) and not any(p.match(text) for p in shapes)
 
 
 def is_ordinary(text: str) -> bool:
