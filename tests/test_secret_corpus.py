@@ -52,6 +52,8 @@ def test_look_alikes_are_not_secrets(case: LookAlike) -> None:
     setting = classify(case.name, case.value)
     assert setting.classification == case.expected, (setting.detectors, setting.reason)
     assert setting.preview is None and setting.fingerprint is None
+    if case.expected == "ordinary":
+        assert setting.detectors == [], "ZT-SEC-002 would report it"
     if case.public:
         # Public by design: the reason is given, and nothing asks for it to move to the secret store.
         assert setting.reason and setting.detectors == [] and not setting.secret_like_name

@@ -77,8 +77,11 @@ _OWN_FORMATS = (
     Format("Azure Functions key in a URL", re.compile(r"[?&]code=([A-Za-z0-9_\-]{40,}={0,2})"), group=1),
     Format("Credential in a connection string or key=value list", re.compile(
         r"(?i)(?:^|[\s;,&?{\"'.-])(?:AccountKey|SharedAccessKey|AccessKey|PrimaryKey|Password|Passwd|Pwd|"
-        r"ClientSecret|client_secret|SharedSecretValue|api_?key|access_token|auth_token|secret)"
+        r"ClientSecret|client_secret|SharedSecretValue|(?:x-)?api[-_]?key|access_token|auth_token|token|secret|"
+        r"authorization)"
         r"[\"']?\s*[:=]\s*[\"']?([^\s\"';,&]+)"), group=1, check=_credential),
+    Format("Credential in an Authorization header value",
+           re.compile(r"(?i)^(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{16,})$"), group=1, check=_credential),
     Format("Mapbox secret token", re.compile(r"\bsk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}")),
     Format("Sentry auth token", re.compile(r"\bsntry[su]_[A-Za-z0-9+/=_]{40,}")),
     Format("Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{34}\b")),

@@ -12,13 +12,15 @@ SECRET_NAME = re.compile(
     r"(?i)(passw(or)?d|passwd|passphrase|\bpwd\b|_pwd$|^pass$|_pass$|secret|token|api[_-]?key|apikey|"
     r"access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth[_-]?key|signing[_-]?key|"
     r"encryption[_-]?key|master[_-]?key|account[_-]?key|app[_-]?key|subscription[_-]?key|license[_-]?key|"
-    r"session[_-]?key|jwt[_-]?key|hmac[_-]?key|basic[_-]?auth|conn(ection)?[_-]?str|webhook[_-]?url|dsn$|sas$)"
+    r"session[_-]?key|jwt[_-]?key|hmac[_-]?key|decryption[_-]?key|validation[_-]?key|basic[_-]?auth|"
+    r"conn(ection)?[_-]?str|webhook[_-]?url|dsn$|sas$)"
 )
 # A name that ends in the credential itself: any typed-in value is one, a passphrase of plain words too.
 _CREDENTIAL_NAME = re.compile(
     r"(?i)(^|_)(password|passwd|pwd|pass|passphrase|secret|token|api_?key|access_?key|private_?key|"
     r"secret_?key|signing_?key|encryption_?key|master_?key|account_?key|auth_?key|app_?key|subscription_?key|"
-    r"hmac_?key|jwt_?key|session_?key|license_?key|connection_?string|conn_?str|dsn|credentials?)$"
+    r"hmac_?key|jwt_?key|session_?key|license_?key|decryption_?key|validation_?key|connection_?string|"
+    r"conn_?str|dsn|credentials?)$"
 )
 # A name about a credential rather than the credential itself: its id, location, lifetime or shape.
 _ABOUT_A_CREDENTIAL = re.compile(
@@ -40,7 +42,9 @@ _PLACEHOLDER = re.compile(
 )
 _ORDINARY_VALUE = re.compile(
     r"(?i)^(true|false|yes|no|on|off|none|null|enabled|disabled|\d+(\.\d+)?|[a-z]{2}-[a-z]+-\d|"
-    r"sha(256|384|512)-[a-z0-9+/=]+|sha256:[0-9a-f]{64})$"
+    r"sha(256|384|512)-[a-z0-9+/=]+|sha256:[0-9a-f]{64}|"
+    # Stripe object ids (https://docs.stripe.com/api): identifiers, shown in the dashboard and in URLs.
+    r"(acct|price|prod|cus|sub|pi|pm|seti|si|in|ch|txn|plan|evt|cs|we|py|re|tr|po)_[a-z0-9]{8,})$"
 )
 _GUID = re.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _PATH_OR_URL = re.compile(r"^(/|\./|~/|[A-Za-z]:\\|[A-Za-z][A-Za-z0-9+.-]*://)")
@@ -48,19 +52,25 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*([-_.][a-z0-9]+)+$")  # "x-api-key", "
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _TOKENISH = re.compile(r"^[A-Za-z0-9+/=_\-.]+$")
 _CLASSES = (re.compile("[a-z]"), re.compile("[A-Z]"), re.compile("[0-9]"))
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _words(name: str) -> str:
+    """Azure's CamelCase names as snake case: AzureWebJobsSecretStorageType -> Azure_Web_Jobs_Secret_Storage_Type."""
+    return _CAMEL_HUMP.sub("_", name)
 
 
 def secret_like_name(name: str) -> bool:
-    return bool(SECRET_NAME.search(name))
+    return bool(SECRET_NAME.search(_words(name)))
 
 
 def names_a_credential(name: str) -> bool:
     """The name says it holds a credential, not something about one (DB_PASSWORD, not DB_PASSWORD_FILE)."""
-    return secret_like_name(name) and not _ABOUT_A_CREDENTIAL.search(name)
+    return secret_like_name(name) and not about_a_credential(name)
 
 
 def about_a_credential(name: str) -> bool:
-    return bool(_ABOUT_A_CREDENTIAL.search(name))
+    return bool(_ABOUT_A_CREDENTIAL.search(_words(name)))
 
 
 def is_placeholder(text: str) -> bool:
@@ -84,7 +94,7 @@ def is_literal(name: str, text: str) -> bool:
     the name ends in the credential (DB_PASSWORD="correct-horse-battery-staple" is a passphrase,
     SECRET_MANAGER_PROJECT="acme-prod" is a project). A GUID is a literal here: under a credential's name
     it is a key (Heroku, legacy npm), and other names never reach this question."""
-    shapes = (_ORDINARY_VALUE, _PATH_OR_URL) if _CREDENTIAL_NAME.search(name) else (
+    shapes = (_ORDINARY_VALUE, _PATH_OR_URL) if _CREDENTIAL_NAME.search(_words(name)) else (
         _ORDINARY_VALUE, _PATH_OR_URL, _IDENTIFIER)
     return bool(text) and not _PLACEHOLDER.match(text) and not any(p.match(text) for p in shapes)
 

@@ -58,6 +58,9 @@ _IDENTITY_CONNECTION = re.compile(
     r"tableServiceUri|fullyQualifiedNamespace|accountEndpoint|topicEndpointUri|managedIdentityResourceId)$"
 )
 _PUBLIC_NAME = re.compile(r"(?i)(^|_)(public|publishable)(_|$)|site_?key$|search_?only")
+# Analytics project tokens ship inside every browser and app build (Mixpanel "project token",
+# Amplitude "API key" next to its separate secret key, Segment client-side "write key").
+_ANALYTICS_NAME = re.compile(r"(?i)mixpanel.*token|amplitude.*api_?key|segment.*write_?key")
 
 
 def public_value(name: str, text: str) -> str | None:
@@ -81,6 +84,10 @@ def public_name(name: str) -> str | None:
                 "(https://learn.microsoft.com/azure/azure-functions/functions-reference#configure-an-identity-based-connection)")
     if _PUBLIC_NAME.search(name):
         return "the name says the value is public (a publishable key, site key or public key)"
+    if _ANALYTICS_NAME.search(name):
+        return ("analytics project token: public by design, embedded in client SDKs "
+                "(https://docs.mixpanel.com/docs/tracking-methods/id-management/authentication, "
+                "https://amplitude.com/docs/apis/keys-and-tokens)")
     return None
 
 
