@@ -24,7 +24,7 @@ from scanner.secrets import heuristics
 from scanner.secrets.formats import format_hits
 from scanner.secrets.public import public_name, public_value
 from scanner.secrets.references import named_reference, value_reference
-from scanner.secrets.urls import url_password_schemes
+from scanner.secrets.urls import url_password_hits
 
 _FINGERPRINT_KEY = os.environ.get("ZTSCAN_FINGERPRINT_KEY", "ztscan-fingerprint-v1").encode()
 _PLACEHOLDER_REASON = "a placeholder or a publicly known default, not a value that can leak"
@@ -44,7 +44,7 @@ def detect(name: str, value: str) -> list[str]:
     text = value.strip()
     if not text or heuristics.is_placeholder(text):
         return []
-    hits = format_hits(name, text) + [f"password in a {scheme}:// URL" for scheme in url_password_schemes(text)]
+    hits = format_hits(name, text) + url_password_hits(text)
     return sorted(set(hits))
 
 

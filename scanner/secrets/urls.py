@@ -17,10 +17,18 @@ _SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,19})://")
 _WHITESPACE = re.compile(r"\s")
 # "host:8443/path?mail=a@b": what looks like a password is a port followed by a path or query.
 _PORT_THEN_PATH = re.compile(r"^\d{1,5}[/?#]")
+# Schemes named in a detector; any other is reported as "url", since what looks like a scheme might be
+# the start of a password.
+_KNOWN_SCHEMES = frozenset({
+    "http", "https", "ftp", "ftps", "sftp", "ssh", "git", "postgres", "postgresql", "mysql", "mariadb", "mssql",
+    "sqlserver", "oracle", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "kafka", "nats", "mqtt",
+    "mqtts", "smtp", "smtps", "imap", "imaps", "ldap", "ldaps", "cockroachdb", "clickhouse", "neo4j", "neo4j+s",
+    "bolt", "couchbase", "couchbases", "memcached", "elasticsearch", "s3", "sb", "wss", "ws",
+})
 
 
-def url_password_schemes(text: str) -> list[str]:
-    """The schemes of the URLs in the value whose userinfo holds a password that is not a placeholder."""
+def url_password_hits(text: str) -> list[str]:
+    """A detector label for each URL in the value whose userinfo holds a password that is not a placeholder."""
     if "://" not in text or "@" not in text:
         return []
     starts = list(_SCHEME.finditer(text))
@@ -29,7 +37,8 @@ def url_password_schemes(text: str) -> list[str]:
         end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
         url = _WHITESPACE.split(text[match.end():end], maxsplit=1)[0]
         if _has_password(url):
-            found.append(match.group(1).lower())
+            scheme = match.group(1).lower()
+            found.append(f"password in a {scheme}:// URL" if scheme in _KNOWN_SCHEMES else "password in URL userinfo")
     return found
 
 
