@@ -142,6 +142,8 @@ SECRETS: tuple[Case, ...] = (
     Case("URL with a password", "CACHE_URL", "redis://default:Qp4@Zt8@cache:6379", _URL),
     Case("URL with a password", "MONGO_REPLICAS", "mongodb://svc:Mn5!kJ@h1:27017,h2:27017/db?replicaSet=rs0",
          "https://www.mongodb.com/docs/manual/reference/connection-string/"),
+    Case("URL with a password", "HTTPS_PROXY_AUTH", "svc:Pr0xy!pw-7Qz@proxy.internal:3128",
+         "https://curl.se/docs/manpage.html#-x (user:password@host without a scheme)"),
     Case("URL with a password", "SENTRY_DSN", f"https://{synth(HEX, 32, 'pub')}:{synth(HEX, 32, 'sec')}@sentry.io/42",
          "https://docs.sentry.io/product/sentry-basics/dsn-explainer/ (legacy DSN with a secret key)"),
     Case("Connection string with a password", "JDBC_URL", "jdbc:postgresql://db:5432/app?user=app&password=Jd8!pQ2z",

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from scanner.secrets.heuristics import is_placeholder
+from scanner.secrets.heuristics import is_ordinary, is_placeholder
 
 _SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,19})://")
 _WHITESPACE = re.compile(r"\s")
+# "user:password@host:port" with no scheme (proxies, Redis and AMQP settings split into parts).
+_BARE_USERINFO = re.compile(r"^[\w.%+-]*:(\S+)@[A-Za-z0-9.-]+(?::\d{1,5})?(?:/\S*)?$")
 # "host:8443/path?mail=a@b": what looks like a password is a port followed by a path or query.
 _PORT_THEN_PATH = re.compile(r"^\d{1,5}[/?#]")
 # Schemes named in a detector; any other is reported as "url", since what looks like a scheme might be
@@ -29,8 +31,13 @@ _KNOWN_SCHEMES = frozenset({
 
 def url_password_hits(text: str) -> list[str]:
     """A detector label for each URL in the value whose userinfo holds a password that is not a placeholder."""
-    if "://" not in text or "@" not in text:
+    if "@" not in text:
         return []
+    if "://" not in text:
+        bare = _BARE_USERINFO.match(text)
+        password = bare.group(1) if bare else ""
+        real = password and not is_ordinary(password) and not is_placeholder(unquote(password))
+        return ["password in scheme-less userinfo"] if real else []
     starts = list(_SCHEME.finditer(text))
     found: list[str] = []
     for i, match in enumerate(starts):
