@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 SECRET_NAME = re.compile(
     r"(?i)(passw(or)?d|passwd|passphrase|\bpwd\b|_pwd$|^pass$|_pass$|secret|token|api[_-]?key|apikey|"
@@ -60,6 +61,8 @@ def _words(name: str) -> str:
     return _CAMEL_HUMP.sub("_", name)
 
 
+# Name questions are cached: an estate repeats the same few hundred names across its functions.
+@lru_cache(maxsize=8192)
 def secret_like_name(name: str) -> bool:
     return bool(SECRET_NAME.search(_words(name)))
 
@@ -69,8 +72,14 @@ def names_a_credential(name: str) -> bool:
     return secret_like_name(name) and not about_a_credential(name)
 
 
+@lru_cache(maxsize=8192)
 def about_a_credential(name: str) -> bool:
     return bool(_ABOUT_A_CREDENTIAL.search(_words(name)))
+
+
+@lru_cache(maxsize=8192)
+def _ends_in_credential(name: str) -> bool:
+    return bool(_CREDENTIAL_NAME.search(_words(name)))
 
 
 def is_placeholder(text: str) -> bool:
@@ -94,7 +103,7 @@ def is_literal(name: str, text: str) -> bool:
     the name ends in the credential (DB_PASSWORD="correct-horse-battery-staple" is a passphrase,
     SECRET_MANAGER_PROJECT="acme-prod" is a project). A GUID is a literal here: under a credential's name
     it is a key (Heroku, legacy npm), and other names never reach this question."""
-    shapes = (_ORDINARY_VALUE, _PATH_OR_URL) if _CREDENTIAL_NAME.search(_words(name)) else (
+    shapes = (_ORDINARY_VALUE, _PATH_OR_URL) if _ends_in_credential(name) else (
         _ORDINARY_VALUE, _PATH_OR_URL, _IDENTIFIER)
     return bool(text) and not _PLACEHOLDER.match(text) and not any(p.match(text) for p in shapes)
 
