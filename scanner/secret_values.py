@@ -91,7 +91,7 @@ def classify(name: str, value: str | None, source: str = "environment") -> Setti
     reason = public_name(name)
     if reason:
         return ordinary(reason)
-    if heuristics.is_placeholder(text):
+    if heuristics.is_placeholder(text) or heuristics.echoes_name(name, text):
         return ordinary(_PLACEHOLDER_REASON if secret_like else None)
     hits = _heuristic_hits(name, text)
     if hits:

@@ -104,6 +104,7 @@ LOOK_ALIKES: tuple[LookAlike, ...] = (
     LookAlike("Placeholder", "DB_PASSWORD", "changeme", _ORD, _PLACEHOLDER),
     LookAlike("Placeholder", "API_KEY", "****", _ORD, _PLACEHOLDER),
     LookAlike("Placeholder", "API_TOKEN", "your-api-token-here", _ORD, _PLACEHOLDER),
+    LookAlike("Placeholder", "WAREHOUSE_TOKEN", "warehouse-token", _ORD, "the value repeats the name"),
     LookAlike("Placeholder", "DATABASE_URL", "postgres://app:${DB_PASSWORD}@db:5432/x", _ORD, _PLACEHOLDER),
     LookAlike("Placeholder", "DATABASE_URL", "postgres://app:<password>@db/x", _ORD, _PLACEHOLDER),
     LookAlike("Placeholder", "DATABASE_URL", "postgres://app:%s@db/x", _ORD, _PLACEHOLDER),

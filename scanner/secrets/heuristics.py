@@ -86,6 +86,13 @@ def is_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.match(text.strip()))
 
 
+def echoes_name(name: str, text: str) -> bool:
+    """The value only repeats the setting's name, or its end (DB_PASSWORD=db-password, API_KEY=api_key):
+    a template left unfilled or the name of a secret kept elsewhere, not a credential."""
+    value = re.sub(r"[-_. ]", "", text).lower()
+    return len(value) >= 3 and re.sub(r"[-_. ]", "", name).lower().endswith(value)
+
+
 def shannon_entropy(value: str) -> float:
     counts = Counter(value)
     return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
