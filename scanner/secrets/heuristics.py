@@ -54,6 +54,7 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _TOKENISH = re.compile(r"^[A-Za-z0-9+/=_\-.]+$")
 _CLASSES = (re.compile("[a-z]"), re.compile("[A-Z]"), re.compile("[0-9]"))
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = re.compile(r"[-_. ]+")
 
 
 def _words(name: str) -> str:
@@ -89,8 +90,8 @@ def is_placeholder(text: str) -> bool:
 def echoes_name(name: str, text: str) -> bool:
     """The value only repeats the setting's name, or its end (DB_PASSWORD=db-password, API_KEY=api_key):
     a template left unfilled or the name of a secret kept elsewhere, not a credential."""
-    value = re.sub(r"[-_. ]", "", text).lower()
-    return len(value) >= 3 and re.sub(r"[-_. ]", "", name).lower().endswith(value)
+    said = _WORD_SPLIT.split(text.lower())
+    return said == _WORD_SPLIT.split(_words(name).lower())[-len(said):]
 
 
 def shannon_entropy(value: str) -> float:
