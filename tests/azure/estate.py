@@ -34,6 +34,8 @@ SECRETS = {
     "registry_password": "q7Xv9LmP2rT5wZ8bN4cF6hJ1kD3sG0aE",
     "hostile": "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
     "forbidden_app": "xoxb-1234567890-abcdefghijABCDEFGHIJ",
+    "db_url": "postgres://app:Az7!kQ2%23xL9%40wRt@orders-db:5432/orders",
+    "db_url_password": "Az7!kQ2#xL9@wRt",  # the password above, percent-decoded
 }
 
 PID = {
@@ -81,6 +83,7 @@ def estate() -> dict[str, Any]:
                 "AzureWebJobsStorage": storage_key("anonstore"),
                 "STRIPE_API_KEY": SECRETS["stripe"],
                 "DB_PASSWORD": SECRETS["db_password"],
+                "ORDERS_DB_URL": SECRETS["db_url"],
                 "LOG_LEVEL": "info",
             },
             connection_strings={

@@ -98,6 +98,7 @@ def test_weak_linux_python_app(scan: Run) -> None:
     settings = {s["name"]: s for s in fn["secrets"]["settings"]}
     assert settings["STRIPE_API_KEY"]["classification"] == "plaintext_secret"
     assert settings["DB_PASSWORD"]["classification"] == "plaintext_secret"
+    assert settings["ORDERS_DB_URL"]["classification"] == "plaintext_secret"
     assert settings["OrdersDb"]["source"] == "connection_string"
     assert settings["OrdersDb"]["classification"] == "plaintext_secret"
     assert settings["LOG_LEVEL"]["classification"] == "ordinary"
