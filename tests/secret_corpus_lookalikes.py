@@ -74,6 +74,12 @@ LOOK_ALIKES: tuple[LookAlike, ...] = (
               "https://docs.mapbox.com/help/dive-deeper/access-tokens/", True),
     LookAlike("Public-by-design token", "DD_CLIENT_TOKEN", "pub" + synth(HEX, 32, "ddc"), _ORD,
               "https://docs.datadoghq.com/account_management/api-app-keys/#client-tokens", True),
+    # Twilio: "the Account SID acts as a username and the Auth Token acts as a password"; an API key's
+    # SID is likewise paired with its secret: https://www.twilio.com/docs/iam/api/account
+    LookAlike("Public-by-design token", "TWILIO_ACCOUNT_SID", "AC" + synth(HEX, 32, "ac"), _ORD,
+              "https://www.twilio.com/docs/iam/api/account", True),
+    LookAlike("Public-by-design token", "TWILIO_API_KEY_SID", "SK" + synth(HEX, 32, "sk"), _ORD,
+              "https://www.twilio.com/docs/iam/api-keys", True),
     LookAlike("Public-by-design token", "POSTHOG_KEY", "phc_" + synth(ALNUM, 43, "phc"), _ORD,
               "https://posthog.com/docs/api#authentication", True),
     LookAlike("Public-by-design token", "SUPABASE_ANON_KEY",

@@ -14,7 +14,6 @@ _AZ_SAS = "https://learn.microsoft.com/rest/api/storageservices/create-service-s
 _SB = "https://learn.microsoft.com/azure/service-bus-messaging/service-bus-sas"
 _URL = "https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1 (userinfo); the issue's examples"
 _DD = "https://docs.datadoghq.com/account_management/api-app-keys/"
-_TWILIO = "https://www.twilio.com/docs/iam/api-keys"
 _ACCOUNT_KEY = synth(B64, 86, "account-key") + "=="
 _SAS_QUERY = f"sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&spr=https&sig={synth(ALNUM, 43, 'sig')}%3D"
 
@@ -69,8 +68,6 @@ SECRETS: tuple[Case, ...] = (
          "https://cloud.google.com/iam/docs/keys-create-delete (service account key file)"),
     Case("SendGrid API key", "SENDGRID", f"SG.{synth(URLSAFE, 22, 'sg1')}.{synth(URLSAFE, 43, 'sg2')}",
          "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys"),
-    Case("Twilio key", "TWILIO_ACCOUNT_SID", "AC" + synth(HEX, 32, "ac"), "https://www.twilio.com/docs/iam/api/account"),
-    Case("Twilio key", "TWILIO_API_KEY", "SK" + synth(HEX, 32, "sk"), _TWILIO),
     Case("Twilio key", "TWILIO_AUTH_TOKEN", synth(HEX, 32, "twilio-auth"), "https://www.twilio.com/docs/iam/api/authtoken"),
     Case("Datadog key", "DD_API_KEY", synth(HEX, 32, "dd-api"), _DD),
     Case("Datadog key", "DD_APP_KEY", synth(HEX, 40, "dd-app"), _DD),

@@ -43,6 +43,9 @@ _PUBLIC_VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...] 
     (re.compile(r"^pub[0-9a-f]{32}$"), None,
      "Datadog client token: for browser and mobile SDKs, it cannot read data "
      "(https://docs.datadoghq.com/account_management/api-app-keys/#client-tokens)"),
+    (re.compile(r"^(?:AC|SK)[0-9a-f]{32}$"), re.compile(r"(?i)twilio|_sid$|account_?sid|api_?key_?sid"),
+     "Twilio Account SID or API key SID: the username half of a credential pair; the Auth Token or API "
+     "key secret is the credential (https://www.twilio.com/docs/iam/api/account)"),
     (re.compile(r"^phc_[A-Za-z0-9]{43}$"), None,
      "PostHog project API key: public, write-only (https://posthog.com/docs/api#authentication)"),
     (re.compile(r"^-----BEGIN (?:CERTIFICATE|PUBLIC KEY)-----(?![\s\S]*PRIVATE KEY)[\s\S]*-----$"), None,
