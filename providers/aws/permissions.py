@@ -104,11 +104,11 @@ def facts(identity: list[Statement], result: Effective) -> RoleFacts:
         survivors = _surviving(st, result)
         writes = {n for n in survivors if catalog[n].access_level in WRITE_LEVELS}
         wild = [p for p in st.patterns if "*" in p or p.startswith("NotAction")]
-        if wild and writes:
+        everywhere = sorted(n for n in writes if not catalog[n].wildcard_only and "*" in result.grants[n])
+        if wild and writes - result.enumerated:
             out.wildcard.append(_grant(st, f"wildcard actions cover {len(writes)} write/permissions actions", result))
-        elif ("*" in st.resources or st.not_resource) and any(not catalog[n].wildcard_only for n in writes):
-            scoped = sorted(n for n in writes if not catalog[n].wildcard_only)
-            out.wildcard.append(_grant(st, "write actions on every resource", result, scoped[:20]))
+        elif everywhere:
+            out.wildcard.append(_grant(st, "write actions on every resource", result, everywhere[:20]))
         modify = sorted(survivors & MODIFY_FUNCTION_ACTIONS)
         if modify:
             reach = sorted({r for n in modify for r in result.grants[n]})

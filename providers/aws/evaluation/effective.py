@@ -51,6 +51,8 @@ class Scps:
 class Effective:
     grants: Grants
     notes: list[str] = field(default_factory=list)  # what a boundary, Deny or SCP removed, or was not applied
+    # Actions the permissions boundary names one by one: a wildcard grant capped to them is no wildcard.
+    enumerated: frozenset[str] = frozenset()
 
 
 def _expand(raw: dict[str, Any]) -> frozenset[str]:
@@ -150,9 +152,12 @@ def _apply_denies(grants: Grants, stmts: Iterable[Statement], context: dict[str,
 def effective(identity: list[Statement], boundary: tuple[str, list[Statement]] | None, scps: Scps,
               context: dict[str, str]) -> Effective:
     notes: list[str] = []
+    enumerated: frozenset[str] = frozenset()
     grants = _apply_denies(allowed(identity), identity, context, notes)
     if boundary is not None:
         name, stmts = boundary
+        enumerated = frozenset(p.lower() for st in stmts if st.effect == "Allow" for p in st.patterns
+                               if not any(c in p for c in "*?") and not p.startswith("NotAction"))
         grants, changed = _cap(grants, allowed(stmts))
         notes.append(f"permissions boundary {name} " + (f"removes or narrows {changed} action(s)" if changed
                                                          else "allows all of them"))
@@ -164,4 +169,4 @@ def effective(identity: list[Statement], boundary: tuple[str, list[Statement]] |
         grants = _apply_denies(grants, stmts, context, notes)
     if scps.note:
         notes.append(scps.note)
-    return Effective(grants, notes)
+    return Effective(grants, notes, enumerated)
