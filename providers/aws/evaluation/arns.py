@@ -58,11 +58,13 @@ def applies(action: Action, pattern: str) -> bool:
     return any(pattern_matches_format(pattern, f) for f in action.arn_formats)
 
 
+@cache
 def covers(outer: str, inner: str) -> bool:
     """Whether every resource the inner pattern names is also named by the outer one."""
-    return fnmatch.fnmatchcase(inner, outer)
+    return outer in ("*", inner) or fnmatch.fnmatchcase(inner, outer)
 
 
+@cache
 def overlap(a: str, b: str) -> bool:
     """Whether two patterns can name a common resource (judged by their literal prefixes)."""
     if covers(a, b) or covers(b, a):

@@ -86,6 +86,12 @@ def allowed(stmts: Iterable[Statement]) -> Grants:
             continue
         # NotResource allows everything but a few resources: read as "*" (the safe side).
         resources = ("*",) if st.not_resource else st.resources
+        if resources == ("*",):  # the common case, kept cheap: every action fits "*"
+            for name in st.actions:
+                patterns = grants.setdefault(name, [])
+                if "*" not in patterns:
+                    patterns.append("*")
+            continue
         for name in st.actions:
             fitting = [r for r in resources if applies(catalog[name], r)]
             if fitting:
@@ -128,6 +134,9 @@ def _cap(grants: Grants, limit: Grants) -> tuple[Grants, int]:
     for name, patterns in grants.items():
         bounds = limit.get(name)
         if not bounds:
+            continue
+        if "*" in bounds:
+            out[name] = patterns
             continue
         kept = [p for p in patterns if any(covers(b, p) for b in bounds)]
         kept += [b for b in bounds if b not in kept and any(covers(p, b) for p in patterns)]
