@@ -13,6 +13,7 @@ on lambda:InvokeFunctionUrl alone, so the InvokeFunctionUrl statements decide wh
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,8 +95,11 @@ class _Grant:
     pins: list[str]
 
 
+_Keep = Callable[[dict[str, Any], list[cond.Condition]], bool]
+
+
 def _grants(statements: list[dict[str, Any]], wanted: tuple[str, ...], denies: _Denies,
-            keep: Any = None) -> list[_Grant]:
+            keep: _Keep | None = None) -> list[_Grant]:
     grants = []
     for index, st in enumerate(statements):
         if st.get("Effect") != "Allow" or not granted(st, wanted):
