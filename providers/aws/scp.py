@@ -18,6 +18,7 @@ from providers.aws.evaluation.effective import Scps, statements
 from providers.aws.targets import Account, Api, client
 
 _SCP = "SERVICE_CONTROL_POLICY"
+_MAX_DEPTH = 6  # a root and at most five levels of OUs
 
 
 def read_scps(account: Account, api: Api) -> Scps:
@@ -33,6 +34,8 @@ def read_scps(account: Account, api: Api) -> Scps:
         return Scps(note=f"SCPs not applied ({describe(exc)})")
     except PolicyError as exc:
         return Scps(note=f"SCPs not applied (an SCP could not be read: {exc})")
+    except (KeyError, IndexError, TypeError) as exc:
+        return Scps(note=f"SCPs not applied (unexpected AWS Organizations response: {type(exc).__name__} {exc})")
     names = ", ".join(target for target, _ in levels)
     return Scps(levels=tuple((target, tuple(stmts)) for target, stmts in levels),
                 note=f"SCPs applied at {names}")
@@ -41,12 +44,13 @@ def read_scps(account: Account, api: Api) -> Scps:
 def _targets(org: Any, account_id: str) -> list[str]:
     """Root, OUs from the top down, then the account."""
     chain, child = [account_id], account_id
-    while True:
+    for _ in range(_MAX_DEPTH):
         parent = org.list_parents(ChildId=child)["Parents"][0]
         chain.append(parent["Id"])
         if parent["Type"] == "ROOT":
             return chain[::-1]
         child = parent["Id"]
+    raise KeyError(f"no root within {_MAX_DEPTH} levels above {account_id}")
 
 
 def _policies(org: Any, target: str) -> list[Any]:
