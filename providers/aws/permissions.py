@@ -104,7 +104,9 @@ def facts(identity: list[Statement], result: Effective) -> RoleFacts:
         survivors = _surviving(st, result)
         writes = {n for n in survivors if catalog[n].access_level in WRITE_LEVELS}
         wild = [p for p in st.patterns if "*" in p or p.startswith("NotAction")]
-        everywhere = sorted(n for n in writes if not catalog[n].wildcard_only and "*" in result.grants[n])
+        # What a permissions boundary enumerates one by one is the role's deliberate least privilege.
+        everywhere = sorted(n for n in writes - result.enumerated
+                            if not catalog[n].wildcard_only and "*" in result.grants[n])
         if wild and writes - result.enumerated:
             out.wildcard.append(_grant(st, f"wildcard actions cover {len(writes)} write/permissions actions", result))
         elif everywhere:

@@ -28,6 +28,8 @@ def test_a_boundary_of_two_log_actions_caps_an_administrator() -> None:
                          f"arn:aws:logs:*:{OWN}:log-group:/aws/lambda/*"))
     facts = role_facts(allow("*"), boundary=boundary)
     assert (facts.admin, facts.wildcard, facts.privilege_escalation, facts.modify_grants) == ([], [], [], [])
+    on_every_log_group = role_facts(allow("*"), boundary=doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"])))
+    assert (on_every_log_group.admin, on_every_log_group.wildcard) == ([], [])
     wide = role_facts(allow("*"), boundary=doc(allow("iam:*")))
     assert not wide.admin and wide.privilege_escalation
     assert "permissions boundary" in wide.privilege_escalation[0].reason
