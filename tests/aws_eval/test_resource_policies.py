@@ -61,7 +61,6 @@ def test_conditions_that_pin_the_caller_narrow(condition: dict) -> None:
     {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}},
     {"IpAddress": {"aws:SourceIp": "0.0.0.0/1"}},
     {"StringEquals": {"sts:ExternalId": "anyone-can-send-this"}},
-    {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}},
     {"Null": {"aws:SourceArn": "false"}},
 ])
 def test_conditions_that_do_not_pin_the_caller_leave_it_open(condition: dict) -> None:
@@ -136,6 +135,10 @@ def test_invoked_via_function_url_statements_are_url_only() -> None:
     public = _invoke("*", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}, "lambda:InvokeFunctionUrl")
     assert _one(public, url_statement, url=NONE_URL) == [("function_url", "anonymous", False)]
     assert _one(url_statement) == [], "no direct-invoke path for its principal"
+    auth_type = _invoke("*", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}})
+    assert _one(auth_type) == [], "direct Invoke requests carry no lambda:FunctionUrlAuthType"
+    if_exists = _invoke("*", {"StringEqualsIfExists": {"lambda:FunctionUrlAuthType": "NONE"}})
+    assert _one(if_exists) == [("resource_policy", "any_authenticated", False)]
 
 
 def test_paths_carry_the_qualifier() -> None:

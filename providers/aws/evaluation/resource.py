@@ -38,8 +38,11 @@ def granted(statement: dict[str, Any], wanted: tuple[str, ...]) -> tuple[str, ..
 
 
 def _url_only(conditions: list[cond.Condition]) -> bool:
-    return any(c.key.lower() == "lambda:invokedviafunctionurl" and not c.negated
-               and [v.lower() for v in c.values] == ["true"] for c in conditions)
+    """Statements that match only requests through the function URL: direct Invoke requests carry
+    neither lambda:InvokedViaFunctionUrl nor lambda:FunctionUrlAuthType."""
+    return any((c.key.lower() == "lambda:invokedviafunctionurl" and [v.lower() for v in c.values] == ["true"])
+               or c.key.lower() == "lambda:functionurlauthtype"
+               for c in conditions if not c.negated and not c.if_exists and not c.for_all_values)
 
 
 def _url_auth_types(conditions: list[cond.Condition]) -> set[str] | None:
