@@ -79,7 +79,7 @@ def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: by
     if spec.deleted_subnet:
         c["ec2"].delete_subnet(SubnetId=subnets[-1])
     for permission in spec.permissions:
-        c["lambda"].add_permission(FunctionName=spec.name, Action="lambda:InvokeFunction", **permission)
+        c["lambda"].add_permission(**{"FunctionName": spec.name, "Action": "lambda:InvokeFunction", **permission})
     if spec.url_auth:
         url: dict[str, Any] = {"FunctionName": spec.name, "AuthType": spec.url_auth}
         if spec.cors:

@@ -84,6 +84,8 @@ class DemoFunction:
 # Fake credentials in the demo are shaped like real ones so detectors recognise them.
 FUNCTIONS = [
     DemoFunction("orders-api", "python3.12", "orders-admin", url_auth="NONE",
+                 permissions=[{"StatementId": "FunctionURLAllowPublicAccess", "Principal": "*",
+                               "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE"}],
                  cors={"AllowOrigins": ["*"], "AllowCredentials": False},
                  env={"TABLE_NAME": "orders", "DB_PASSWORD": "Sup3r-Secret-Passw0rd!"},
                  tags={"team": "commerce", "env": "prod"}),
