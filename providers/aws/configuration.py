@@ -1,6 +1,6 @@
 """Facts from the function's configuration (what ListFunctions returns) joined with the region-wide
-reads. Every field of every section is assigned explicitly: None where the concept does not exist on
-Lambda, [] for "read, and empty"; a fact that could not be read is marked unknown on the function."""
+reads. Every fact read is assigned explicitly ([] for "read, and empty"), what Lambda fixes for every
+function is in providers.aws.lambda_facts, and a fact that could not be read is marked unknown."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def runtime_facts(cfg: dict[str, Any]) -> RuntimeFacts:
         name=runtime, language=language, version=version,
         deprecated_on=runtimes.end_of_support("aws", runtime) if runtime else None,
         lifecycle_source=runtimes.data_version() if runtime else None,
-        host_version=None, package_type=cfg.get("PackageType", "Zip"), architectures=cfg.get("Architectures", []),
+        package_type=cfg.get("PackageType", "Zip"), architectures=cfg.get("Architectures", []),
     )
 
 
@@ -45,9 +45,7 @@ def secret_facts(fn: ServerlessFunction, cfg: dict[str, Any]) -> SecretFacts:
     if "Error" in environment:
         code = environment["Error"].get("ErrorCode")
         fn.mark_unknown("secrets.settings", f"environment could not be decrypted: {code}")
-    # Lambda mounts no secret-store volumes and has no storage-account connection of its own.
-    return SecretFacts(settings=[classify(k, v) for k, v in (environment.get("Variables") or {}).items()],
-                       store_references=[], storage_connection=None)
+    return SecretFacts(settings=[classify(k, v) for k, v in (environment.get("Variables") or {}).items()])
 
 
 def encryption_facts(fn: ServerlessFunction, cfg: dict[str, Any], keys: dict[str, KeyFacts | str] | Failed
@@ -60,9 +58,8 @@ def encryption_facts(fn: ServerlessFunction, cfg: dict[str, Any], keys: dict[str
             fn.mark_unknown("encryption.cmk", key)
         elif key.customer_managed:
             cmk = key
-    # Lambda's invoke and URL endpoints accept only HTTPS with TLS 1.2 or later; there is no SCM site.
-    return EncryptionFacts(cmk=cmk, cmk_supported=True, https_only=True, min_tls_version="1.2",
-                           scm_min_tls_version=None)
+    # Lambda's invoke and URL endpoints accept only HTTPS with TLS 1.2 or later.
+    return EncryptionFacts(cmk=cmk, https_only=True, min_tls_version="1.2")
 
 
 def private_network(fn: ServerlessFunction, cfg: dict[str, Any], zones: dict[str, str] | Failed) -> PrivateNetwork:
@@ -96,9 +93,7 @@ def supply_chain_facts(fn: ServerlessFunction, cfg: dict[str, Any], signing: dic
         code_signing = signing.get(unqualified(fn.id), "none")
     owners = [(layer["Arn"], layer["Arn"].split(":")[4]) for layer in cfg.get("Layers", [])]
     layers = [Layer(id=arn, owner=owner, external=owner != fn.account) for arn, owner in owners]
-    # The image URI of a container function is only in GetFunction; no check reads it on AWS.
-    return SupplyChainFacts(code_signing=code_signing, layers=layers, image_registry=None,
-                            deprecated_registry=None, build_identity=None)
+    return SupplyChainFacts(code_signing=code_signing, layers=layers)
 
 
 def log_retention(fn: ServerlessFunction, cfg: dict[str, Any], retention: dict[str, int] | Failed) -> int | None:

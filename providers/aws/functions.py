@@ -14,9 +14,11 @@ from providers.aws import configuration as config
 from providers.aws.errors import describe
 from providers.aws.iam import AccountIam
 from providers.aws.invocation import failure_destination, read_invocation
+from providers.aws.lambda_facts import LAMBDA_FIXED_FACTS
 from providers.aws.permissions import other_function_grants
 from providers.aws.regional import AWS_ERRORS, Failed, RegionReads, unqualified
 from providers.aws.targets import Account, Api, client
+from scanner.collected import assign
 from scanner.inventory import IdentityFacts, MonitoringFacts, NetworkFacts, ServerlessFunction
 from scanner.provider import ProgressSink, TargetStatus
 
@@ -67,16 +69,15 @@ class RegionCollector:
             tracing=(cfg.get("TracingConfig") or {}).get("Mode") == "Active",
             log_retention_days=config.log_retention(fn, cfg, facts["retention"]),
             failure_destination=self._failure_destination(fn, cfg, facts["mappings"]),
-            failure_destination_supported=True, app_insights=None,
         )
+        assign(fn, LAMBDA_FIXED_FACTS)
         self.progress.advance()
         return fn
 
     def _identity(self, fn: ServerlessFunction, cfg: dict[str, Any]) -> IdentityFacts:
         role_arn = cfg.get("Role", "")
         identity = IdentityFacts(kind="aws_iam_role", principal=role_arn, name=role_arn.rsplit("/", 1)[-1],
-                                 is_default=False, default_reason=None, shared_with=[], admin=[], wildcard=[],
-                                 privilege_escalation=[], modify_functions=[], trust=None)
+                                 admin=[], wildcard=[], privilege_escalation=[], modify_functions=[], trust=None)
         facts = self.iam.facts(role_arn)
         if isinstance(facts, str):
             for path in ("admin", "wildcard", "privilege_escalation", "modify_functions"):
@@ -97,13 +98,9 @@ class RegionCollector:
         invocation = read_invocation(self.lam, fn.id, fn.account)
         for path, reason in invocation.unknown.items():
             fn.mark_unknown(path, reason)
-        # A Lambda function has no ingress setting, private endpoint, platform auth or management plane.
-        return NetworkFacts(
-            invocation=invocation.paths, endpoint_url=invocation.endpoint_url,
-            public_ingress=invocation.public_ingress, ingress=None, ingress_restrictions=[], private_endpoints=0,
-            private_network=config.private_network(fn, cfg, zones), cors=invocation.cors, platform_auth=None,
-            client_certificates=None, management=None,
-        )
+        return NetworkFacts(invocation=invocation.paths, endpoint_url=invocation.endpoint_url,
+                            public_ingress=invocation.public_ingress, cors=invocation.cors,
+                            private_network=config.private_network(fn, cfg, zones))
 
     def _failure_destination(self, fn: ServerlessFunction, cfg: dict[str, Any], mappings: dict[str, str] | Failed
                              ) -> str | None:
