@@ -62,9 +62,9 @@ def _policy(lam: Any, function_arn: str, qualifier: str | None, found: Invocatio
 
 
 def _url_configs(lam: Any, function_arn: str, found: Invocation) -> dict[str | None, dict[str, Any]]:
-    """Qualifier (None for the function itself) -> its URL config. The function's own URL decides
-    endpoint_url and CORS; any URL, the function's or an alias's, makes the function reachable from
-    the internet."""
+    """Qualifier (None for the function itself) -> its URL config. The function's own URL (else an
+    alias's) gives endpoint_url and CORS; any URL, the function's or an alias's, makes the function
+    reachable from the internet."""
     try:
         pages = lam.get_paginator("list_function_url_configs").paginate(FunctionName=function_arn)
         configs = [config for page in pages for config in page["FunctionUrlConfigs"]]
