@@ -47,6 +47,9 @@ def named(statement: dict[str, Any]) -> list[Principal]:
     principal = statement.get("Principal")
     if principal == "*":
         return [Principal("*", "any_authenticated", None, everyone=True)]
+    if isinstance(principal, str) and principal:  # moto keeps add_permission's principal as a bare string
+        kind = "Service" if principal.endswith(".amazonaws.com") else "AWS"
+        principal = {kind: principal}
     if not isinstance(principal, dict):
         raise PolicyError(f"statement {statement.get('Sid', '')!r} has no usable Principal")
     found = []

@@ -13,6 +13,7 @@ on lambda:InvokeFunctionUrl alone, so the InvokeFunctionUrl statements decide wh
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +38,11 @@ def granted(statement: dict[str, Any], wanted: tuple[str, ...]) -> tuple[str, ..
 
 
 def _url_only(conditions: list[cond.Condition]) -> bool:
-    return any(c.key.lower() == "lambda:invokedviafunctionurl" and not c.negated
-               and [v.lower() for v in c.values] == ["true"] for c in conditions)
+    """Statements that match only requests through the function URL: direct Invoke requests carry
+    neither lambda:InvokedViaFunctionUrl nor lambda:FunctionUrlAuthType."""
+    return any((c.key.lower() == "lambda:invokedviafunctionurl" and [v.lower() for v in c.values] == ["true"])
+               or c.key.lower() == "lambda:functionurlauthtype"
+               for c in conditions if not c.negated and not c.if_exists and not c.for_all_values)
 
 
 def _url_auth_types(conditions: list[cond.Condition]) -> set[str] | None:
@@ -94,8 +98,11 @@ class _Grant:
     pins: list[str]
 
 
+_Keep = Callable[[dict[str, Any], list[cond.Condition]], bool]
+
+
 def _grants(statements: list[dict[str, Any]], wanted: tuple[str, ...], denies: _Denies,
-            keep: Any = None) -> list[_Grant]:
+            keep: _Keep | None = None) -> list[_Grant]:
     grants = []
     for index, st in enumerate(statements):
         if st.get("Effect") != "Allow" or not granted(st, wanted):
