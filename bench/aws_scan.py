@@ -1,8 +1,9 @@
-"""Benchmark: a full `ztscan scan aws` over N functions in R regions on a moto server.
+"""Benchmark: a full `ztscan scan aws` over N functions in R regions on a moto server, behind the
+demo's proxy (which serves the calls moto lacks: ListFunctionUrlConfigs, the code-signing lists).
 
 Prints wall time, functions/second, API calls per function (the scanner's own count of HTTP
-requests, retries included) and the scanner process's peak RSS. moto runs in its own process so its
-memory is not counted. Usage: python bench/aws_scan.py [--functions 600] [--regions 6]
+requests, retries included) per Lambda quota bucket, and the scanner process's peak RSS. moto runs in
+its own process so its memory is not counted. Usage: python bench/aws_scan.py [--functions 600] [--regions 6]
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from pathlib import Path
 
 from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_estate import DemoFunction
-from scanner.demo.moto_server import FAKE_CREDENTIALS
+from scanner.demo.aws import estate, fixtures
+from scanner.demo.aws.fixtures import DemoAlias, DemoFunction
+from scanner.demo.aws.moto_server import FAKE_CREDENTIALS
+from scanner.demo.aws.proxy import ProxyState, aws_proxy
 
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "sa-east-1"]
 RUNTIMES = ["python3.12", "python3.9", "nodejs22.x", "nodejs18.x", "java17", "python3.13"]
@@ -34,9 +36,9 @@ def _free_port() -> int:
 
 
 def _estate(count: int, regions: list[str]) -> tuple[list[DemoFunction], dict[str, dict]]:
-    roles = {f"role-{i}": {"inline": aws_estate.BASIC_LOGS} for i in range(25)}
-    roles["role-0"] = aws_estate.ROLES["orders-admin"]
-    roles["role-1"] = aws_estate.ROLES["deployer"]
+    roles = {f"role-{i}": {"inline": fixtures.BASIC_LOGS} for i in range(25)}
+    roles["role-0"] = fixtures.ROLES["orders-admin"]
+    roles["role-1"] = fixtures.ROLES["deployer"]
     functions = []
     for i in range(count):
         spec = DemoFunction(f"fn-{i:04d}", RUNTIMES[i % len(RUNTIMES)], f"role-{i % 25}",
@@ -47,9 +49,34 @@ def _estate(count: int, regions: list[str]) -> tuple[list[DemoFunction], dict[st
             spec.url_auth = "NONE" if i % 20 == 0 else "AWS_IAM"
         if i % 7 == 0:
             spec.permissions = [{"StatementId": "s3", "Principal": "s3.amazonaws.com",
-                                 "SourceAccount": aws_estate.DEMO_ACCOUNT}]
+                                 "SourceAccount": fixtures.DEMO_ACCOUNT}]
+        if i % 15 == 0:
+            spec.aliases = [DemoAlias("live", url_auth="AWS_IAM", statements=[
+                {"Sid": "caller", "Principal": {"AWS": f"arn:aws:iam::{fixtures.DEMO_ACCOUNT}:root"},
+                 "Action": "lambda:InvokeFunction"}])]
+        if i % 5 == 0:
+            spec.code_signing = "Enforce" if i % 10 == 0 else "Warn"
+        if i % 4 == 0:
+            spec.on_failure = f"arn:aws:sqs:{spec.region}:{fixtures.DEMO_ACCOUNT}:failures"
         functions.append(spec)
     return functions, roles
+
+
+def _buckets(by_operation: dict[str, int]) -> dict[str, int]:
+    """Lambda's request quotas per account and region: GetFunction 100/s, GetPolicy 15/s, and every
+    other control-plane call 15/s shared (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+    Other services have quotas of their own."""
+    buckets: dict[str, int] = {}
+    for operation, count in by_operation.items():
+        service, _, name = operation.partition(":")
+        if service != "lambda":
+            bucket = "other services"
+        elif name in ("GetPolicy", "GetFunction"):
+            bucket = f"lambda {name} bucket"
+        else:
+            bucket = "lambda shared control-plane bucket"
+        buckets[bucket] = buckets.get(bucket, 0) + count
+    return buckets
 
 
 def main() -> None:
@@ -73,11 +100,12 @@ def main() -> None:
                 time.sleep(0.1)
         functions, roles = _estate(args.functions, regions)
         started = time.perf_counter()
-        aws_estate.seed(upstream, functions, roles)
+        recorded = estate.seed(upstream, functions, roles)
         print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
-        with tempfile.TemporaryDirectory() as out:
+        state = ProxyState(upstream, recorded=recorded)
+        with tempfile.TemporaryDirectory() as out, aws_proxy(upstream, state) as (proxy, _):
             scan = run_measured(
-                [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", upstream, "--regions",
+                [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", proxy, "--regions",
                  ",".join(regions), "--format", "json", "--out", out, "--quiet"],
                 env={**env, "CI": "1"},
             )
@@ -89,6 +117,8 @@ def main() -> None:
         print(f"exit code {scan.returncode}; {scanned} functions scanned in {elapsed:.2f}s "
               f"({scanned / elapsed:.0f} functions/s)")
         print(f"API calls: {calls} ({calls / max(scanned, 1):.2f} per function)")
+        for bucket, count in sorted(_buckets(by_operation).items()):
+            print(f"  {bucket}: {count} calls, {count / max(scanned, 1):.2f} per function")
         for operation, count in sorted(by_operation.items(), key=lambda item: -item[1]):
             print(f"  {count:6d}  {operation}")
         print(f"peak RSS of the scan process: {peak_mb:.0f} MB")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from scanner.demo.moto_server import FAKE_CREDENTIALS, moto_server
+from scanner.demo.aws.moto_server import FAKE_CREDENTIALS, moto_server
 
 
 @dataclass

@@ -10,9 +10,10 @@ from typing import Any
 import boto3
 import pytest
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_estate import DEMO_ACCOUNT, PARTNER_ACCOUNT, DemoFunction
-from scanner.demo.aws_proxy import Fault, ProxyState, aws_proxy
+from scanner.demo.aws import estate as aws_estate
+from scanner.demo.aws import fixtures
+from scanner.demo.aws.fixtures import DEMO_ACCOUNT, PARTNER_ACCOUNT, DemoFunction
+from scanner.demo.aws.proxy import Fault, ProxyState, aws_proxy
 from tests.conftest import CliResult, run_cli
 
 MONGO_PASSWORD = "Tq7$Lm9#Rw2-Vb5x"
@@ -21,8 +22,8 @@ SECRET_VALUES = ["Sup3r-Secret-Passw0rd!", "sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStU
                  "ghp_R4nd0mT0k3nV4lu3F0rD3m0Purp0s3sXyZ12", "AKIAZ7EXAMPLEDEMO123", MONGO_URL, MONGO_PASSWORD]
 
 ROLES = {
-    **aws_estate.ROLES,
-    "if-exists": {"inline": aws_estate.BASIC_LOGS},
+    **fixtures.ROLES,
+    "if-exists": {"inline": fixtures.BASIC_LOGS},
 }
 
 EXTRA = [
@@ -33,22 +34,8 @@ EXTRA = [
     DemoFunction("hostile-tags", "python3.12", "reader", tags={"owner": "<script>alert(1)</script>"}),
     DemoFunction("malformed-policy", "python3.12", "reader"),
     DemoFunction("denied-policy", "python3.12", "reader"),
-    DemoFunction("signed-fn", "python3.12", "reader", env={"MONGODB_URI": MONGO_URL}),
+    DemoFunction("signed-fn", "python3.12", "reader", code_signing="Enforce", env={"MONGODB_URI": MONGO_URL}),
 ]
-CSC_ARN = f"arn:aws:lambda:us-east-1:{DEMO_ACCOUNT}:code-signing-config:csc-0123456789abcdef0"
-# moto has no GetCodeSigningConfig: these are recorded AWS responses for a function that enforces signing.
-SIGNED = [
-    Fault(r"GET /2020-06-30/functions/[^/]*signed-fn/code-signing-config", 200, "", body=json.dumps(
-        {"CodeSigningConfigArn": CSC_ARN, "FunctionName": "signed-fn"})),
-    Fault(r"GET /2020-04-22/code-signing-configs/", 200, "", body=json.dumps({"CodeSigningConfig": {
-        "CodeSigningConfigId": "csc-0123456789abcdef0", "CodeSigningConfigArn": CSC_ARN,
-        "AllowedPublishers": {"SigningProfileVersionArns": [
-            f"arn:aws:signer:us-east-1:{DEMO_ACCOUNT}:/signing-profiles/release/abcdef0123"]},
-        "CodeSigningPolicies": {"UntrustedArtifactOnDeployment": "Enforce"},
-        "LastModified": "2026-01-01T00:00:00.000+0000"}})),
-]
-
-
 def _scan(endpoint: str, env: dict[str, str], out: Path, *extra: str, regions: str = "us-east-1,eu-west-1",
           formats: str = "json,html") -> CliResult:
     args = ["scan", "aws", "--endpoint-url", endpoint, "--regions", regions,
@@ -58,15 +45,14 @@ def _scan(endpoint: str, env: dict[str, str], out: Path, *extra: str, regions: s
 
 @pytest.fixture(scope="module")
 def estate(moto_endpoint: str, aws_env: dict[str, str]) -> Iterator[tuple[str, ProxyState]]:
-    overlay = aws_estate.seed(moto_endpoint, aws_estate.FUNCTIONS + EXTRA, ROLES)
+    recorded = aws_estate.seed(moto_endpoint, fixtures.FUNCTIONS + EXTRA, ROLES)
     faults = [
         Fault(r"GET /2015-03-31/functions/[^/]*denied-policy/policy", 403, "AccessDeniedException",
               "User is not authorized to perform: lambda:GetPolicy"),
         Fault(r"GET /2015-03-31/functions/[^/]*malformed-policy/policy", 200, "", body=json.dumps(
             {"Policy": '{"Version": "2012-10-17", "Statement": "oops', "RevisionId": "1"})),
-        *SIGNED,
     ]
-    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, overlay=overlay, faults=faults)) as proxied:
+    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, recorded=recorded, faults=faults)) as proxied:
         yield proxied
 
 
@@ -79,7 +65,7 @@ def scan(
 
 def test_every_function_in_every_requested_region_is_collected(scan: CliResult) -> None:
     names = {f["name"]: f["region"] for f in scan.document["functions"]}
-    assert len(names) == len(aws_estate.FUNCTIONS) + len(EXTRA)
+    assert len(names) == len(fixtures.FUNCTIONS) + len(EXTRA)
     assert names["billing-export"] == "eu-west-1" and names["orders-api"] == "us-east-1"
     targets = {(t["region"], t["status"]) for t in scan.document["targets"]}
     assert ("eu-west-1", "complete") in targets and ("us-east-1", "partial") in targets
@@ -145,7 +131,7 @@ def test_configuration_facts(scan: CliResult) -> None:
     assert resizer["tags"] == {"team": "media", "env": "prod"}
     assert scan.function("orders-api")["monitoring"]["log_retention_days"] == 0
     layer = scan.function("analytics-etl")["supply_chain"]["layers"][0]
-    assert (layer["owner"], layer["external"]) == (aws_estate.LAYER_ACCOUNT, True)
+    assert (layer["owner"], layer["external"]) == (fixtures.LAYER_ACCOUNT, True)
     assert scan.function("payments-webhook")["runtime"]["deprecated_on"] == "2025-09-01"
 
 
@@ -207,7 +193,7 @@ def test_fail_on_severity_sets_exit_1(estate: tuple[str, ProxyState], aws_env: d
 def test_iam_access_denied_makes_identity_checks_not_assessed(
     moto_endpoint: str, estate: tuple[str, ProxyState], aws_env: dict[str, str], tmp_path: Path
 ) -> None:
-    denied = ProxyState(moto_endpoint, overlay=estate[1].overlay,
+    denied = ProxyState(moto_endpoint, recorded=estate[1].recorded,
                         faults=[Fault("GetAccountAuthorizationDetails", 403, "AccessDenied")])
     with aws_proxy(moto_endpoint, denied) as (endpoint, _):
         result = _scan(endpoint, aws_env, tmp_path, regions="us-east-1")
@@ -220,7 +206,7 @@ def test_iam_access_denied_makes_identity_checks_not_assessed(
 def test_throttling_is_retried_and_nothing_is_lost(
     moto_endpoint: str, estate: tuple[str, ProxyState], aws_env: dict[str, str], tmp_path: Path
 ) -> None:
-    busy = ProxyState(moto_endpoint, overlay=estate[1].overlay, faults=[
+    busy = ProxyState(moto_endpoint, recorded=estate[1].recorded, faults=[
         Fault(r"GET /2015-03-31/functions/? ", 429, "TooManyRequestsException", times=2, retry_after="1"),
         Fault(r"GET /2015-03-31/functions/[^/]*orders-api/policy", 429, "TooManyRequestsException", times=1),
     ])
@@ -228,7 +214,7 @@ def test_throttling_is_retried_and_nothing_is_lost(
         result = _scan(endpoint, aws_env, tmp_path, regions="us-east-1")
     assert [f.hits for f in state.faults] == [2, 1], state.calls
     names = {f["name"] for f in result.document["functions"]}
-    assert "orders-api" in names and len(names) == len([f for f in aws_estate.FUNCTIONS + EXTRA
+    assert "orders-api" in names and len(names) == len([f for f in fixtures.FUNCTIONS + EXTRA
                                                         if f.region == "us-east-1"])
     assert result.finding("ZT-NET-001", "orders-api")["status"] == "FAIL"
 
@@ -270,7 +256,7 @@ def test_organization_members_are_scanned_through_the_org_role(
     iam = boto3.client("iam", endpoint_url=moto_endpoint, region_name="us-east-1", **_keys())
     for client in (lam, iam):
         client.meta.events.register("before-sign.*.*", _as_account(member))
-    role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(aws_estate.LAMBDA_TRUST))["Role"]["Arn"]
+    role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(fixtures.LAMBDA_TRUST))["Role"]["Arn"]
     lam.create_function(FunctionName="member-fn", Runtime="python3.12", Role=role, Handler="h.h",
                         Code={"ZipFile": aws_estate._zip()})
     result = run_cli(["scan", "aws", "--endpoint-url", moto_endpoint, "--regions", "us-east-1",

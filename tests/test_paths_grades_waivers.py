@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_proxy import ProxyState, aws_proxy
+from scanner.demo.aws import estate as aws_estate
+from scanner.demo.aws import fixtures
+from scanner.demo.aws.proxy import ProxyState, aws_proxy
 from tests.conftest import CliResult, run_cli
 
 
 @pytest.fixture(scope="module")
 def endpoint(moto_endpoint: str) -> Iterator[str]:
-    overlay = aws_estate.seed(moto_endpoint)
-    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, overlay=overlay)) as (proxied, _):
+    recorded = aws_estate.seed(moto_endpoint)
+    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, recorded=recorded)) as (proxied, _):
         yield proxied
 
 
@@ -54,8 +55,8 @@ def test_one_critical_finding_caps_the_function_grade(result: CliResult) -> None
     assert orders["grade"] == "F" and orders["score"] <= 49 and orders["failing"]["critical"] >= 1
     assert scores["orders-api"]["pillars"]["network"]["grade"] == "F"
     estate = result.document["scores"]["estate"]
-    assert estate["functions"] == len(aws_estate.FUNCTIONS)
-    assert [a["account"] for a in result.document["scores"]["accounts"]] == [aws_estate.DEMO_ACCOUNT]
+    assert estate["functions"] == len(fixtures.FUNCTIONS)
+    assert [a["account"] for a in result.document["scores"]["accounts"]] == [fixtures.DEMO_ACCOUNT]
     best = max(scores.values(), key=lambda s: s["overall"]["score"])
     assert best["overall"]["score"] > orders["score"]
 

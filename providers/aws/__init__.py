@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar, Literal
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import Field
 
 from providers.aws.errors import describe
@@ -13,7 +12,14 @@ from providers.aws.functions import RegionCollector
 from providers.aws.iam import AccountIam
 from providers.aws.targets import Account, Api, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
-from scanner.provider import Collection, ProgressSink, Provider, ProviderOptions, TargetStatus
+from scanner.provider import (
+    Collection,
+    ProgressSink,
+    Provider,
+    ProviderConfigError,
+    ProviderOptions,
+    TargetStatus,
+)
 
 
 class AwsOptions(ProviderOptions):
@@ -42,21 +48,28 @@ class AwsProvider(Provider):
         # Two pools: region tasks wait on function tasks, so they must not share workers.
         with ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool, \
                 ThreadPoolExecutor(opts.workers, "aws-call") as calls_pool:
-            jobs = []
+            jobs: list[tuple[tuple[Account, str], Future[tuple[list[ServerlessFunction], TargetStatus]]]] = []
             for account in accounts:
                 try:
                     regions = resolve_regions(opts.regions, account, api)
-                except (ClientError, BotoCoreError) as exc:
+                except ProviderConfigError:
+                    raise
+                except Exception as exc:  # one account's failure, whatever it is, must not end the scan
                     targets.append(TargetStatus(provider="aws", account=account.id, status="failed",
                                                 error=describe(exc, "ec2:DescribeRegions")))
                     continue
                 progress.note(f"aws account {account.id} ({account.via}): {len(regions)} region(s)")
                 # Submitted before its regions: the FIFO pool starts it before any task that waits on it.
                 iam = regions_pool.submit(AccountIam, account, api)
-                jobs += [regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress)
+                jobs += [((account, region),
+                          regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress))
                          for region in regions]
-            for job in jobs:
-                found, status = job.result()
+            for (account, region), job in jobs:
+                try:
+                    found, status = job.result()
+                except Exception as exc:  # an unexpected response fails its own target, not the whole scan
+                    found, status = [], TargetStatus(provider="aws", account=account.id, region=region,
+                                                     status="failed", error=describe(exc, "internal error"))
                 functions += found
                 targets.append(status)
         return Collection(functions=functions, targets=targets, api_calls=dict(api.calls), scope={

@@ -99,7 +99,7 @@ def resolve_accounts(
             accounts.append(Account(_identity(session, api), name, session, label))
         except NoCredentialsError as exc:
             raise ProviderConfigError(describe(exc)) from exc
-        except (ClientError, BotoCoreError) as exc:
+        except Exception as exc:  # an account that cannot be reached, for whatever reason, is one failed target
             failed.append(TargetStatus(provider="aws", account=account_hint or label, status="failed",
                                        error=describe(exc, label)))
 

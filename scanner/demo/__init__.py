@@ -6,10 +6,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_proxy import ProxyState, aws_proxy
+from scanner.demo.aws import estate as aws_estate
+from scanner.demo.aws.fixtures import REGIONS
+from scanner.demo.aws.moto_server import fake_aws_credentials, moto_server
+from scanner.demo.aws.proxy import ProxyState, aws_proxy
 from scanner.demo.environment import scoped_environ
-from scanner.demo.moto_server import fake_aws_credentials, moto_server
 from scanner.provider import Provider
 
 
@@ -19,9 +20,9 @@ def _aws(stack: contextlib.ExitStack) -> Iterator[Provider]:
 
     stack.enter_context(fake_aws_credentials())
     moto = stack.enter_context(moto_server())
-    overlay = aws_estate.seed(moto)
-    endpoint, _ = stack.enter_context(aws_proxy(moto, ProxyState(moto, overlay=overlay)))
-    yield AwsProvider(AwsOptions(endpoint_url=endpoint, regions=list(aws_estate.REGIONS)))
+    recorded = aws_estate.seed(moto)
+    endpoint, _ = stack.enter_context(aws_proxy(moto, ProxyState(moto, recorded=recorded)))
+    yield AwsProvider(AwsOptions(endpoint_url=endpoint, regions=list(REGIONS)))
 
 
 @contextlib.contextmanager

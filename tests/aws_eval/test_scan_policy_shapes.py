@@ -13,9 +13,10 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_estate import BASIC_LOGS, DEMO_ACCOUNT, PARTNER_ACCOUNT, DemoFunction
-from scanner.demo.aws_proxy import Fault, ProxyState, aws_proxy
+from scanner.demo.aws import estate as aws_estate
+from scanner.demo.aws import fixtures
+from scanner.demo.aws.fixtures import BASIC_LOGS, DEMO_ACCOUNT, PARTNER_ACCOUNT, DemoFunction
+from scanner.demo.aws.proxy import Fault, ProxyState, aws_proxy
 from tests.conftest import CliResult, run_cli
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -38,7 +39,7 @@ ROLES = {
                                                     "Resource": "*"})},
     "s3-object-star": {"inline": _doc({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::one-bucket/*"})},
     "trust-external-id": {"inline": BASIC_LOGS, "trust": _doc(
-        aws_estate.LAMBDA_TRUST["Statement"][0],
+        fixtures.LAMBDA_TRUST["Statement"][0],
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER_ACCOUNT}:root"}, "Action": "sts:AssumeRole",
          "Condition": {"StringEquals": {"sts:ExternalId": "partner-7f3a"}}})},
 }
@@ -98,13 +99,13 @@ RECORDED = [
 
 @pytest.fixture(scope="module")
 def scan(moto_endpoint: str, aws_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliResult]:
-    overlay = aws_estate.seed(moto_endpoint, FUNCTIONS, ROLES)
+    recorded = aws_estate.seed(moto_endpoint, FUNCTIONS, ROLES)
     iam = boto3.client("iam", endpoint_url=moto_endpoint, region_name="us-east-1",
                        aws_access_key_id="testing", aws_secret_access_key="testing")
     boundary = iam.create_policy(PolicyName="logs-only-boundary", PolicyDocument=json.dumps(LOGS_ONLY))["Policy"]
     iam.put_role_permissions_boundary(RoleName="bounded-admin", PermissionsBoundary=boundary["Arn"])
     out = tmp_path_factory.mktemp("aws-shapes")
-    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, overlay=overlay, faults=list(RECORDED))) as (url, _):
+    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, recorded=recorded, faults=list(RECORDED))) as (url, _):
         yield run_cli(["scan", "aws", "--endpoint-url", url, "--regions", "us-east-1", "--format", "json",
                        "--out", str(out)], out, aws_env)
 

@@ -1,7 +1,7 @@
 """A loopback proxy in front of moto that adds what moto cannot do.
 
-- Overlay: moto drops some function fields (KMSKeyArn, DeadLetterConfig, LoggingConfig); the
-  overlay adds them back to ListFunctions/GetFunction responses as recorded AWS responses have them.
+- Recorded responses (scanner.demo.aws.responses): the fields moto drops, alias policies and URLs,
+  code-signing configurations, served in AWS's documented shapes.
 - Faults: answer chosen requests with an AWS-shaped error (AccessDenied, throttling) a set number
   of times, as a real account with a restrictive SCP or a busy API would.
 - Counting: how many requests each operation took, for the benchmark.
@@ -21,12 +21,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from scanner.demo.aws.responses import Answer, Recorded, moto_path, request_region
+
 _FUNCTION_PATH = re.compile(r"^/2015-03-31/functions/?(?P<name>[^/?]*)(?P<rest>/[^?]*)?")
 
 
 @dataclass
 class Fault:
-    """Answer requests whose ``METHOD path body`` matches ``pattern`` with an AWS error."""
+    """Answer requests whose ``REGION METHOD path operation body`` matches ``pattern`` with an AWS error."""
 
     pattern: str
     status: int
@@ -47,7 +49,7 @@ class Fault:
 @dataclass
 class ProxyState:
     upstream: str
-    overlay: dict[str, dict[str, Any]] = field(default_factory=dict)  # function name -> extra fields
+    recorded: Recorded = field(default_factory=Recorded)
     faults: list[Fault] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -70,6 +72,9 @@ def operation(method: str, path: str, body: bytes, target: str | None) -> str:
 class _Handler(BaseHTTPRequestHandler):
     state: ProxyState
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, the second waits for the client's delayed
+    # ACK (about 40 ms a response).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args: Any) -> None:
         return None
@@ -78,25 +83,48 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         op = operation(self.command, self.path, body, self.headers.get("X-Amz-Target"))
-        line = f"{self.command} {self.path} {op} {body[:2000].decode(errors='replace')}"
+        region = request_region(dict(self.headers.items()))
+        line = f"{region} {self.command} {self.path} {op} {body[:2000].decode(errors='replace')}"
         with self.state.lock:
             self.state.calls[op] += 1
             fault = next((f for f in self.state.faults if f.take(line)), None)
         if fault:
             self._send_fault(fault, query_protocol=b"Action=" in body)
             return
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", "connection"}}
+        recorded = self.state.recorded.answer(self.command, self.path, headers, lambda p: self._get_json(p, headers))
+        if recorded is not None:
+            self._send_json(*recorded)
+            return
+        status, payload, passthrough = self._upstream(self.command, moto_path(self.path), body, headers)
+        if self.state.recorded.overlay and _FUNCTION_PATH.match(self.path) and status == 200:
+            payload = self._overlay(payload)
+        self._send(status, payload, passthrough)
+
+    def _upstream(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[
+            int, bytes, dict[str, str]]:
         upstream = urlsplit(self.state.upstream)
         conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", "connection"}}
-        conn.request(self.command, self.path, body=body, headers=headers)
+        conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         payload = response.read()
         conn.close()
-        if self.state.overlay and _FUNCTION_PATH.match(self.path) and response.status == 200:
-            payload = self._overlay(payload)
         passthrough = {k: v for k, v in response.getheaders()
                        if k.lower() not in {"content-length", "transfer-encoding", "connection"}}
-        self._send(response.status, payload, passthrough)
+        return response.status, payload, passthrough
+
+    def _get_json(self, path: str, headers: dict[str, str]) -> Answer:
+        status, payload, _ = self._upstream("GET", path, b"", headers)
+        try:
+            return status, json.loads(payload or b"{}")
+        except ValueError:
+            return status, {"Message": payload.decode(errors="replace")}
+
+    def _send_json(self, status: int, doc: dict[str, Any]) -> None:
+        headers = {"Content-Type": "application/json"}
+        if status >= 400:
+            headers["x-amzn-ErrorType"] = str(doc.get("__type", "ServiceException"))
+        self._send(status, json.dumps(doc).encode(), headers)
 
     def _send_fault(self, fault: Fault, query_protocol: bool) -> None:
         """The error in the shape the service's protocol uses, so botocore parses it as AWS's own."""
@@ -117,11 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
             doc = json.loads(payload)
         except ValueError:
             return payload
-        configs = doc.get("Functions") or [doc.get("Configuration") or doc]
-        for cfg in configs:
-            if isinstance(cfg, dict) and cfg.get("FunctionName") in self.state.overlay:
-                cfg.update(self.state.overlay[cfg["FunctionName"]])
-        return json.dumps(doc).encode()
+        return json.dumps(self.state.recorded.overlay_configuration(doc)).encode()
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)

@@ -1,16 +1,13 @@
-"""The demo's AWS estate: a dozen Lambda functions, good and bad, seeded into a moto server
-through the real AWS APIs (the same calls a deployment would make)."""
+"""The demo's AWS estate as data: accounts, roles and a dozen Lambda functions, good and bad.
+
+What moto cannot store the way AWS does (alias policies and URLs, code-signing configurations) is
+described here too; scanner.demo.aws.estate turns it into recorded responses for the proxy.
+"""
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-
-import boto3
 
 DEMO_ACCOUNT = "123456789012"
 PARTNER_ACCOUNT = "210987654321"
@@ -50,6 +47,17 @@ ROLES: dict[str, dict[str, Any]] = {
 
 
 @dataclass
+class DemoAlias:
+    """An alias with its own resource policy and function URL, which AWS keeps apart from the
+    function's (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html)."""
+
+    name: str
+    statements: list[dict[str, Any]] = field(default_factory=list)  # as GetPolicy(Qualifier) returns them
+    url_auth: str | None = None
+    cors: dict[str, Any] | None = None
+
+
+@dataclass
 class DemoFunction:
     name: str
     runtime: str
@@ -67,6 +75,10 @@ class DemoFunction:
     layers: list[str] = field(default_factory=list)  # layer version ARNs
     tags: dict[str, str] = field(default_factory=dict)
     dead_letter: str | None = None  # a queue ARN: moto drops it, the proxy overlay adds it back
+    on_failure: str | None = None  # asynchronous invocation's on-failure destination
+    aliases: list[DemoAlias] = field(default_factory=list)
+    code_signing: str | None = None  # UntrustedArtifactOnDeployment of its code-signing config
+    deleted_subnet: bool = False  # one of its subnets is deleted after the function is created
 
 
 # Fake credentials in the demo are shaped like real ones so detectors recognise them.
@@ -113,96 +125,3 @@ FUNCTIONS = [
     DemoFunction("billing-export", "python3.10", "reader", region="eu-west-1",
                  env={"EXPORT_KEY_ID": "AKIAZ7EXAMPLEDEMO123", "CURRENCY": "EUR"}),
 ]
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handler(event, context):\n    return {'ok': True}\n")
-    return buffer.getvalue()
-
-
-def _clients(endpoint: str, region: str) -> dict[str, Any]:
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
-    clients: dict[str, Any] = {name: session.client(name, endpoint_url=endpoint)
-                               for name in ("iam", "lambda", "kms", "ec2", "logs")}
-    clients["endpoint"] = endpoint
-    return clients
-
-
-def seed_roles(iam: Any, roles: dict[str, dict[str, Any]]) -> dict[str, str]:
-    arns = {}
-    for name, spec in roles.items():
-        arns[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(
-            spec.get("trust", LAMBDA_TRUST)))["Role"]["Arn"]
-        for policy_arn in spec.get("managed", []):
-            iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
-        if "inline" in spec:
-            iam.put_role_policy(RoleName=name, PolicyName=f"{name}-policy", PolicyDocument=json.dumps(spec["inline"]))
-    return arns
-
-
-def _subnets(ec2: Any, count: int) -> list[str]:
-    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
-    return [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=zones[i % len(zones)])
-            ["Subnet"]["SubnetId"] for i in range(count)]
-
-
-def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: bytes) -> dict[str, Any]:
-    """Create the function; return the fields moto drops, for the proxy overlay."""
-    dropped: dict[str, Any] = {}
-    kwargs: dict[str, Any] = {
-        "FunctionName": spec.name, "Runtime": spec.runtime, "Role": role_arn, "Handler": "handler.handler",
-        "Code": {"ZipFile": code}, "Tags": spec.tags,
-        "TracingConfig": {"Mode": "Active" if spec.tracing else "PassThrough"},
-    }
-    if spec.env:
-        kwargs["Environment"] = {"Variables": spec.env}
-    if spec.cmk:
-        kwargs["KMSKeyArn"] = c["kms"].create_key(Description=f"{spec.name} env key")["KeyMetadata"]["Arn"]
-        if spec.cmk_disabled:
-            c["kms"].disable_key(KeyId=kwargs["KMSKeyArn"].rsplit("/", 1)[-1])  # moto wants the bare id
-        else:
-            c["kms"].enable_key_rotation(KeyId=kwargs["KMSKeyArn"])
-        dropped["KMSKeyArn"] = kwargs["KMSKeyArn"]
-    if spec.dead_letter:
-        kwargs["DeadLetterConfig"] = dropped["DeadLetterConfig"] = {"TargetArn": spec.dead_letter}
-    if spec.vpc_subnets:
-        sg = c["ec2"].describe_security_groups()["SecurityGroups"][0]["GroupId"]
-        kwargs["VpcConfig"] = {"SubnetIds": _subnets(c["ec2"], spec.vpc_subnets), "SecurityGroupIds": [sg]}
-    if spec.layers:
-        # moto cannot resolve another account's layer, so the overlay carries it as AWS reports it.
-        dropped["Layers"] = [{"Arn": arn, "CodeSize": 4096} for arn in spec.layers]
-    c["lambda"].create_function(**kwargs)
-    for permission in spec.permissions:
-        c["lambda"].add_permission(**{"FunctionName": spec.name, "Action": "lambda:InvokeFunction", **permission})
-    if spec.url_auth:
-        url: dict[str, Any] = {"FunctionName": spec.name, "AuthType": spec.url_auth}
-        if spec.cors:
-            url["Cors"] = spec.cors
-        c["lambda"].create_function_url_config(**url)
-    if spec.log_retention:
-        group = f"/aws/lambda/{spec.name}"
-        c["logs"].create_log_group(logGroupName=group)
-        c["logs"].put_retention_policy(logGroupName=group, retentionInDays=spec.log_retention)
-    return dropped
-
-
-def seed(endpoint: str, functions: list[DemoFunction] | None = None,
-         roles: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
-    """Create the roles once and every function in its region (regions in parallel, as moto
-    serves them independently); return the proxy overlay."""
-    functions = FUNCTIONS if functions is None else functions
-    role_arns = seed_roles(_clients(endpoint, REGIONS[0])["iam"], ROLES if roles is None else roles)
-    code = _zip()
-    regions = sorted({spec.region for spec in functions})
-    clients = {region: _clients(endpoint, region) for region in regions}
-
-    def seed_region(region: str) -> dict[str, dict[str, Any]]:
-        dropped = {spec.name: seed_function(clients[region], spec, role_arns[spec.role], code)
-                   for spec in functions if spec.region == region}
-        return {name: fields for name, fields in dropped.items() if fields}
-
-    with ThreadPoolExecutor(max(1, len(regions))) as pool:
-        return {name: fields for part in pool.map(seed_region, regions) for name, fields in part.items()}
