@@ -45,6 +45,20 @@ def run_cli(args: list[str], out_dir: Path | None = None, env: dict[str, str] | 
     return CliResult(proc.returncode, proc.stdout, proc.stderr, out_dir or Path("."))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every scan a test runs writes history into this worker's own store, never the user's: run_cli's
+    children inherit ZTSCAN_STORE, and a test that wants a store of its own passes --store or the variable."""
+    path = tmp_path_factory.getbasetemp() / "history.db"
+    saved = os.environ.get("ZTSCAN_STORE")
+    os.environ["ZTSCAN_STORE"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("ZTSCAN_STORE", None)
+    else:
+        os.environ["ZTSCAN_STORE"] = saved
+
+
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
     """A moto server per test module, reset first: moto keeps its state per process, so without the
