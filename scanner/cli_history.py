@@ -8,15 +8,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
 from scanner.config import ScanOptions
 from scanner.document import DocumentError, ScanDocument, load
 from scanner.run import EXIT_INCOMPLETE, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 STORE_HELP = "History store: a path or database URL (default: ZTSCAN_STORE, else the per-user data directory)"
 
@@ -54,6 +55,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> click.exceptions.Exit:
 
 @contextmanager
 def _reading(store: str | None) -> Iterator[Connection]:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from scanner.store import StoreError, default_location
     from scanner.store.engine import describe, one_line, open_engine, to_url
 

@@ -59,7 +59,7 @@ def one_line(exc: BaseException) -> str:
 
 
 def _sqlite_engine(url: URL) -> Engine:
-    if url.database:
+    if url.database and not url.query.get("uri"):  # a file: URI names its path its own way
         try:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
