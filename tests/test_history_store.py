@@ -23,7 +23,7 @@ from scanner.document import ScanDocument
 from scanner.provider import Collection, TargetStatus
 from scanner.run import assemble
 from scanner.store import record_scan, tables
-from scanner.store.engine import head_revision, make_engine, migrate, open_engine, to_url
+from scanner.store.engine import HEAD, head_revision, make_engine, migrate, open_engine, to_url
 from tests.conftest import CliResult, cli_env, run_cli
 from tests.history_stores import BACKENDS, store_for
 from tests.test_diff import _function
@@ -138,7 +138,7 @@ def test_a_store_of_the_first_schema_is_migrated_on_open(store: str) -> None:
     with engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
     engine.dispose()
-    assert version == head_revision() == "0002"
+    assert version == head_revision() == HEAD
     assert {"open_failing_findings", "daily_failing_counts", "account_grades", "scan_summary"} <= views
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Executable, and_, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from scanner.document import HistorySummary, ScanDocument
 from scanner.history import Outcome, Sighting, apply, changes, compare, evidence_hash, target_key
@@ -117,8 +117,8 @@ def _write_scan(conn: Connection, doc: ScanDocument, kind: str, previous: str | 
 
 
 def _upsert_state(conn: Connection, doc: ScanDocument, outcome: Outcome) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(t.findings)
+    # Both dialects spell an upsert the same way; the module is already loaded for the connection.
+    stmt = importlib.import_module(f"sqlalchemy.dialects.{conn.dialect.name}").insert(t.findings)
     stmt = stmt.on_conflict_do_update(
         index_elements=[t.findings.c.finding_id],
         set_={c.name: stmt.excluded[c.name] for c in t.findings.columns if c.name != "finding_id"})
