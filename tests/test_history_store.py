@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
 from scanner.demo import aws_estate
@@ -137,6 +139,8 @@ def test_a_store_of_the_first_schema_is_migrated_on_open(store: str) -> None:
     views = set(inspect(engine).get_view_names())
     with engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+        # The frozen migrations build exactly what scanner/store/tables.py describes.
+        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), tables.metadata) == []
     engine.dispose()
     assert version == head_revision() == HEAD
     assert {"open_failing_findings", "daily_failing_counts", "account_grades", "scan_summary"} <= views

@@ -33,6 +33,13 @@ def _scan_fk() -> Column:
     return Column("scan_id", String(64), ForeignKey("scans.id", ondelete="CASCADE"), nullable=False)
 
 
+def _resource() -> list[Column]:
+    """Where a finding is: its target and its function."""
+    return [Column("provider", String(16), nullable=False), Column("account", String(128), nullable=False),
+            Column("region", String(64), nullable=False), Column("resource_id", Text, nullable=False),
+            Column("resource_name", Text, nullable=False)]
+
+
 scans = Table(
     "scans", metadata,
     Column("id", String(64), primary_key=True),
@@ -106,11 +113,7 @@ scan_findings = Table(
     Column("severity", String(16), nullable=False),
     Column("status", String(16), nullable=False),
     Column("waived", Boolean, nullable=False),
-    Column("provider", String(16), nullable=False),
-    Column("account", String(128), nullable=False),
-    Column("region", String(64), nullable=False),
-    Column("resource_id", Text, nullable=False),
-    Column("resource_name", Text, nullable=False),
+    *_resource(),
     Column("evidence", JSON, nullable=False),
     Column("delta", String(16)),
     Column("first_seen", DateTime(timezone=True)),
@@ -132,11 +135,7 @@ findings = Table(
     Column("check_id", String(32), nullable=False),
     Column("title", Text, nullable=False),
     Column("severity", String(16), nullable=False),
-    Column("provider", String(16), nullable=False),
-    Column("account", String(128), nullable=False),
-    Column("region", String(64), nullable=False),
-    Column("resource_id", Text, nullable=False),
-    Column("resource_name", Text, nullable=False),
+    *_resource(),
     Column("status", String(16), nullable=False, doc="As last seen"),
     Column("waived", Boolean, nullable=False),
     Column("evidence_hash", String(16), nullable=False),
