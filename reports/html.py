@@ -124,7 +124,8 @@ def render_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
     return _env.get_template("report.html.j2").render(
         doc=doc, options=options, logo=_logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
         unassessed=unassessed, top_risks=_top_risks(doc, pillars), payload=_json_for_script(_payload(doc, by_function)),
-        worst=sorted(doc.scores.functions, key=lambda s: s.overall.score)[:10],
+        worst=sorted((s for s in doc.scores.functions if s.overall.score is not None),
+                     key=lambda s: s.overall.score or 0)[:10],
         names={fn.id: fn.name for fn in doc.functions},
     )
 
