@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import NamedTuple
 
 from scanner.document import FindingChange, ScanDocument
 from scanner.findings import Delta, Finding, Severity, Status
@@ -21,9 +22,8 @@ from scanner.provider import TargetStatus
 DELTAS: tuple[Delta, ...] = ("new", "changed", "unchanged", "resolved", "removed")
 
 
-@dataclass(frozen=True)
-class Sighting:
-    """A finding as the store last saw it."""
+class Sighting(NamedTuple):
+    """A finding as the store last saw it (a tuple: a scan reads one per finding of its accounts)."""
 
     finding_id: str
     check_id: str
@@ -80,6 +80,11 @@ def _covers(scope: set[tuple[str, str, str]], s: Sighting) -> bool:
     return (s.provider, s.account, s.region) in scope or (s.provider, s.account, "") in scope
 
 
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; every timestamp in the store is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _delta(f: Finding, prior: Sighting | None) -> Delta | None:
     now = is_failing(f.status.value, f.waived)
     before = prior is not None and prior.present and is_failing(prior.status, prior.waived)
@@ -101,7 +106,7 @@ def compare(doc: ScanDocument, priors: dict[str, Sighting]) -> Outcome:
         delta = _delta(f, prior)
         outcome.deltas[f.id] = delta
         keep = prior is not None and prior.present and delta != "new"
-        outcome.first_seen[f.id] = prior.first_seen if keep and prior else now
+        outcome.first_seen[f.id] = as_utc(prior.first_seen) if keep and prior else now
     scope = covered(doc.targets)
     present_ids = set(outcome.deltas)
     functions = {fn.id for fn in doc.functions}

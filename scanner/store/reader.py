@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -19,14 +19,10 @@ from scanner.document import (
     TrendPoint,
 )
 from scanner.findings import Finding
+from scanner.history import as_utc
 from scanner.store import tables as t
 
 TREND_POINTS = 30
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; every timestamp in the store is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _complete() -> Any:

@@ -7,15 +7,16 @@ import importlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, and_, bindparam, delete, select, update
+from sqlalchemy import JSON, Connection, Engine, Executable, Table, and_, bindparam, delete, select, update
 
 from scanner.document import HistorySummary, ScanDocument
 from scanner.history import Outcome, Sighting, apply, changes, compare, evidence_hash, target_key
 from scanner.store import tables as t
 from scanner.store.engine import write_transaction
-from scanner.store.reader import as_utc, trend
+from scanner.store.reader import trend
 
 BATCH = 5000
 
@@ -41,15 +42,40 @@ def _insert(conn: Connection, stmt: Executable, rows: Iterable[dict[str, Any]]) 
         conn.execute(stmt, batch)
 
 
+def _append(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+    """A plain INSERT of many rows through the driver's executemany.
+
+    SQLAlchemy's own executemany spends more time per row on parameter handling than SQLite takes to
+    store it (21,000 findings: 1.5 s against 0.3 s), so the rows go to the driver as tuples, each value
+    converted by its column type's own bind processor, which keeps the stored format SQLAlchemy's.
+    """
+    names = [c.name for c in table.columns]
+    # JSON is serialised here for every dialect: psycopg's adapter hooks in where this path does not pass.
+    processors = [json.dumps if isinstance(c.type, JSON) else c.type.dialect_impl(conn.dialect).bind_processor(
+        conn.dialect) for c in table.columns]
+    convert = [(i, p) for i, p in enumerate(processors) if p]
+    values = itemgetter(*names)  # every row names every column
+
+    def row_values(row: dict[str, Any]) -> tuple[Any, ...]:
+        found = list(values(row))
+        for i, processor in convert:
+            found[i] = processor(found[i])
+        return tuple(found)
+
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+    for batch in _batches(rows):
+        conn.exec_driver_sql(sql, [row_values(row) for row in batch])
+
+
 def _priors(conn: Connection, doc: ScanDocument) -> dict[str, Sighting]:
     providers = {x.provider for x in doc.targets} | {f.provider for f in doc.findings}
     accounts = {x.account for x in doc.targets} | {f.account for f in doc.findings}
     if not providers:
         return {}
-    query = select(*(t.findings.c[name] for name in Sighting.__dataclass_fields__)).where(
+    query = select(*(t.findings.c[name] for name in Sighting._fields)).where(
         t.findings.c.provider.in_(providers), t.findings.c.account.in_(accounts))
-    return {row.finding_id: Sighting(**{**row._asdict(), "first_seen": as_utc(row.first_seen)})
-            for row in conn.execute(query)}
+    return {row[0]: Sighting._make(row) for row in conn.execute(query)}
 
 
 def _previous(conn: Connection, doc: ScanDocument) -> str | None:
@@ -100,19 +126,19 @@ def _scores(doc: ScanDocument) -> Iterator[dict[str, Any]]:
 def _write_scan(conn: Connection, doc: ScanDocument, kind: str, previous: str | None, outcome: Outcome) -> None:
     sid = doc.scan.id
     conn.execute(t.scans.insert(), [_scan_row(doc, kind, previous, outcome)])
-    _insert(conn, t.scan_targets.insert(), ({"scan_id": sid, "provider": x.provider, "account": x.account,
+    _append(conn, t.scan_targets, ({"scan_id": sid, "provider": x.provider, "account": x.account,
                                     "region": x.region or "", "status": x.status, "functions": x.functions,
                                     "error": x.error} for x in doc.targets))
-    _insert(conn, t.scan_scores.insert(), _scores(doc))
-    _insert(conn, t.scan_functions.insert(), ({"scan_id": sid, "function_id": fn.id, "provider": fn.provider,
+    _append(conn, t.scan_scores, _scores(doc))
+    _append(conn, t.scan_functions, ({"scan_id": sid, "function_id": fn.id, "provider": fn.provider,
                                       "account": fn.account, "region": fn.region, "name": fn.name}
                                      for fn in doc.functions))
-    _insert(conn, t.scan_findings.insert(), (
+    _append(conn, t.scan_findings, (
         {"scan_id": sid, "finding_id": f.id, "check_id": f.check_id, "title": f.title, "pillar": f.pillar.value,
          "severity": f.severity.value, "status": f.status.value, "waived": f.waived, "provider": f.provider,
          "account": f.account, "region": f.region, "resource_id": f.resource_id, "resource_name": f.resource_name,
          "evidence": f.evidence, "delta": f.delta, "first_seen": f.first_seen} for f in doc.findings))
-    _insert(conn, t.scan_absences.insert(), ({"scan_id": sid, "finding_id": fid, "delta": delta}
+    _append(conn, t.scan_absences, ({"scan_id": sid, "finding_id": fid, "delta": delta}
                                     for fid, delta in outcome.absent.items()))
 
 
@@ -123,12 +149,18 @@ def _upsert_state(conn: Connection, doc: ScanDocument, outcome: Outcome) -> None
         index_elements=[t.findings.c.finding_id],
         set_={c.name: stmt.excluded[c.name] for c in t.findings.columns if c.name != "finding_id"})
     sid, now = doc.scan.id, doc.scan.finished_at
+    # An unchanged finding only moves its last sighting: one statement for all of them.
+    conn.execute(update(t.findings).where(t.findings.c.finding_id.in_(
+        select(t.scan_findings.c.finding_id).where(t.scan_findings.c.scan_id == sid,
+                                                   t.scan_findings.c.delta == "unchanged")))
+                 .values(last_seen=now, last_scan_id=sid, delta="unchanged"))
     _insert(conn, stmt, (
         {"finding_id": f.id, "check_id": f.check_id, "title": f.title, "severity": f.severity.value,
          "provider": f.provider, "account": f.account, "region": f.region, "resource_id": f.resource_id,
          "resource_name": f.resource_name, "status": f.status.value, "waived": f.waived,
          "evidence_hash": evidence_hash(f.evidence), "present": True, "first_seen": outcome.first_seen[f.id],
-         "last_seen": now, "last_scan_id": sid, "delta": outcome.deltas[f.id]} for f in doc.findings))
+         "last_seen": now, "last_scan_id": sid, "delta": outcome.deltas[f.id]}
+        for f in doc.findings if outcome.deltas[f.id] != "unchanged"))
     gone = (update(t.findings).where(t.findings.c.finding_id == bindparam("fid"))
             .values(present=False, delta=bindparam("delta")))
     for batch in _batches({"fid": fid, "delta": outcome.absent.get(fid)} for fid in outcome.gone):
