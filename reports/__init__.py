@@ -53,8 +53,14 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def render(doc: ScanDocument, fmt: str, options: ReportOptions | None = None) -> tuple[str, str | bytes]:
+    """The report's file name and content."""
+    filename, renderer = _renderers()[fmt]
+    return filename, render_html(doc, options) if fmt == "html" else renderer(doc)
+
+
 def write(doc: ScanDocument, fmt: str, out_dir: Path, options: ReportOptions | None = None) -> Path:
-    filename, render = _renderers()[fmt]
+    filename, content = render(doc, fmt, options)
     path = out_dir / filename
-    write_atomic(path, render_html(doc, options) if fmt == "html" else render(doc))
+    write_atomic(path, content)
     return path

@@ -167,6 +167,9 @@ class FindingChange(BaseModel):
     severity: Severity
     resource_id: str
     resource_name: str
+    provider: str | None = None
+    account: str | None = None
+    region: str | None = None
     delta: str = Field(description="new, changed, resolved or removed")
     status: Status | None = Field(None, description="Status now; None for a resolved or removed finding")
 
