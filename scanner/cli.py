@@ -20,6 +20,7 @@ from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
+from scanner.plan_cli import plan
 from scanner.progress import make_progress
 from scanner.provider import Provider, ProviderConfigError
 from scanner.run import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE, assemble, exit_code
@@ -161,6 +162,7 @@ def cli() -> None:
 
 
 cli.add_command(ScanGroup("scan", help="Scan a cloud: ztscan scan aws|azure|gcp [options]."))
+cli.add_command(plan)
 
 
 @cli.group("checks")

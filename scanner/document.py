@@ -180,7 +180,8 @@ class RemediationPlan(BaseModel):
 
     estate_score: int
     estate_grade: str
-    headline_changes: int = Field(description="The fewest top changes that reach the grade of the whole plan")
+    headline_changes: int = Field(description="The fewest top changes that reach grade C (or the plan's final grade "
+                                  "when that is lower or the estate is already at C or better)")
     headline_score: int
     headline_grade: str
     score_after_all: int
