@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
+from reports.visuals import path_graphs, plan_of, summary_charts, trend_charts
 from scanner.diff import ScanDiff
 from scanner.document import ScanDocument
 from scanner.findings import Finding, Pillar, Status
@@ -28,6 +29,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+PLAN_ROWS = 30
 _STATUS_CODE = {Status.FAIL: "F", Status.NOT_ASSESSED: "U", Status.PASS: "P", Status.NOT_APPLICABLE: "N"}
 
 
@@ -125,7 +127,8 @@ def render_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
         doc=doc, options=options, logo=_logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
         unassessed=unassessed, top_risks=_top_risks(doc, pillars), payload=_json_for_script(_payload(doc, by_function)),
         worst=sorted(doc.scores.functions, key=lambda s: s.overall.score)[:10],
-        names={fn.id: fn.name for fn in doc.functions},
+        names={fn.id: fn.name for fn in doc.functions}, charts=summary_charts(doc), trend=trend_charts(doc),
+        graphs=path_graphs(doc), plan=plan_of(doc), plan_rows=PLAN_ROWS,
     )
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from reports.visuals import plan_of
 from scanner.document import DocumentError, RemediationPlan, load
-from scanner.remediation_plan import build_plan, describe
+from scanner.remediation_plan import describe
 
 
 def as_text(plan: RemediationPlan | None) -> str:
@@ -40,8 +41,7 @@ def plan(scan_file: Path, fmt: str) -> None:
     except DocumentError as exc:
         print(f"ztscan: error: {exc}", file=sys.stderr)
         raise click.exceptions.Exit(2) from None
-    # A document written before plans existed carries none: its findings still make one.
-    result = doc.remediation_plan or build_plan(doc.functions, doc.findings, doc.checks)
+    result = plan_of(doc)
     if fmt == "json":
         sys.stdout.write((result.model_dump_json(indent=2) if result else "null") + "\n")
     else:
