@@ -41,7 +41,7 @@ class ReportOptions(BaseModel):
     logo: Path | None = Field(None, description="Logo image (PNG, JPEG or SVG) embedded in the report")
 
 
-def _logo_uri(path: Path | None) -> str | None:
+def logo_uri(path: Path | None) -> str | None:
     if path is None:
         return None
     mime = mimetypes.guess_type(path.name)[0] or "image/png"
@@ -93,7 +93,7 @@ def _payload(doc: ScanDocument, by_function: dict[str, list[Finding]]) -> dict[s
     return {"functions": functions, "checks": checks}
 
 
-def _pillar_rows(doc: ScanDocument) -> dict[str, list[dict[str, Any]]]:
+def pillar_rows(doc: ScanDocument) -> dict[str, list[dict[str, Any]]]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for f in doc.findings:
         key = "WAIVED" if f.waived else f.status.value
@@ -106,7 +106,7 @@ def _pillar_rows(doc: ScanDocument) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _top_risks(doc: ScanDocument, pillars: dict[str, list[dict[str, Any]]]) -> list[str]:
+def top_risks_of(doc: ScanDocument, pillars: dict[str, list[dict[str, Any]]]) -> list[str]:
     risks = [f"{len([p for p in doc.attack_paths if p.kind == kind and not p.waived])} function(s): {title}"
              for kind, title in {p.kind: p.title for p in doc.attack_paths}.items()]
     failing = sorted((r for rows in pillars.values() for r in rows if r["counts"]["FAIL"]),
@@ -120,12 +120,13 @@ def render_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
     by_function: dict[str, list[Finding]] = defaultdict(list)
     for finding in doc.findings:
         by_function[finding.resource_id].append(finding)
-    pillars = _pillar_rows(doc)
+    pillars = pillar_rows(doc)
     by_cloud = Counter(fn.provider for fn in doc.functions)
     unassessed = Counter(f.check_id for f in doc.findings if f.status == Status.NOT_ASSESSED)
     return _env.get_template("report.html.j2").render(
-        doc=doc, options=options, logo=_logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
-        unassessed=unassessed, top_risks=_top_risks(doc, pillars), payload=_json_for_script(_payload(doc, by_function)),
+        doc=doc, options=options, logo=logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
+        unassessed=unassessed, top_risks=top_risks_of(doc, pillars),
+        payload=_json_for_script(_payload(doc, by_function)),
         worst=sorted(doc.scores.functions, key=lambda s: s.overall.score)[:10],
         names={fn.id: fn.name for fn in doc.functions}, charts=summary_charts(doc), trend=trend_charts(doc),
         graphs=path_graphs(doc), plan=plan_of(doc), plan_rows=PLAN_ROWS,

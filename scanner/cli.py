@@ -47,13 +47,22 @@ def _parse_scan_date(value: str | None) -> date | None:
         raise OptionsError(f"scan_date: {value!r} is not YYYY-MM-DD") from exc
 
 
-def write_reports(doc: ScanDocument, formats: list[str], out_dir: Path,
-                  branding: ReportOptions | None = None) -> list[Path]:
+def check_formats(formats: list[str]) -> None:
     import reports
 
     unknown = [f for f in formats if f not in reports.formats()]
     if unknown:
         raise OptionsError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(reports.formats())})")
+    missing = next((why for f in formats if (why := reports.unavailable(f))), None)
+    if missing:
+        raise OptionsError(f"--format: {missing}")
+
+
+def write_reports(doc: ScanDocument, formats: list[str], out_dir: Path,
+                  branding: ReportOptions | None = None) -> list[Path]:
+    import reports
+
+    check_formats(formats)
     if branding and branding.logo and not branding.logo.is_file():
         raise OptionsError(f"--logo: {branding.logo} is not a readable file")
     return [reports.write(doc, fmt, out_dir, branding) for fmt in formats]
@@ -102,6 +111,7 @@ def print_summary(doc: ScanDocument, written: list[Path], show_compliance: bool 
 
 def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
              branding: ReportOptions | None = None) -> int:
+    check_formats(scan_opts.formats)  # before a long scan, not after it
     started = datetime.now(UTC)
     collections = {}
     with make_progress(quiet) as progress:
