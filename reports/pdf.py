@@ -47,7 +47,8 @@ def pdf_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
         doc=doc, options=options, logo=logo_uri(options.logo), pillars=pillars,
         top_risks=top_risks_of(doc, pillars), charts=summary_charts(doc), trend=trend_charts(doc),
         graphs=path_graphs(doc)[:PDF_GRAPHS], paths_total=sum(not p.waived for p in doc.attack_paths),
-        plan=plan_of(doc), plan_rows=PDF_PLAN_ROWS, inventory=[(fn, scores.get(fn.id)) for fn in by_score],
+        plan=plan_of(doc), plan_rows=PDF_PLAN_ROWS, clouds=sorted({fn.provider for fn in doc.functions}),
+        inventory=[(fn, scores.get(fn.id)) for fn in by_score],
     )
 
 
