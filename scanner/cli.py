@@ -285,6 +285,7 @@ def demo(out_dir: Path, formats: str, quiet: bool) -> None:
 
     scan_opts = ScanOptions(out=out_dir, formats=_formats(formats))
     try:
+        check_formats(scan_opts.formats)  # before the emulators start
         with demo_providers(quiet) as providers:
             code = run_scan(providers, scan_opts, quiet)
     except (OptionsError, ProviderConfigError) as exc:
