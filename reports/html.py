@@ -30,6 +30,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 PLAN_ROWS = 30
+PATH_ROWS = 300  # attack paths listed; a 5,000-function estate can have thousands
 _STATUS_CODE = {Status.FAIL: "F", Status.NOT_ASSESSED: "U", Status.PASS: "P", Status.NOT_APPLICABLE: "N"}
 
 
@@ -129,7 +130,7 @@ def render_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
         payload=_json_for_script(_payload(doc, by_function)),
         worst=sorted(doc.scores.functions, key=lambda s: s.overall.score)[:10],
         names={fn.id: fn.name for fn in doc.functions}, charts=summary_charts(doc), trend=trend_charts(doc),
-        graphs=path_graphs(doc), plan=plan_of(doc), plan_rows=PLAN_ROWS,
+        graphs=path_graphs(doc), plan=plan_of(doc), plan_rows=PLAN_ROWS, path_rows=PATH_ROWS,
     )
 
 
