@@ -33,9 +33,11 @@ def estate(count: int) -> list[ServerlessFunction]:
     functions = []
     for i in range(count):
         provider = ("aws", "azure", "gcp")[i % 3]
-        fn = ServerlessFunction(provider=provider, account=f"acct-{i % 12}", region=f"region-{i % 6}",
-                                id=f"{provider}:function:fn-{i:05d}", name=f"fn-{i:05d}", kind="bench",
-                                tags={"team": f"t{i % 40}", "env": "prod" if i % 2 else "dev"})
+        bare = ServerlessFunction(provider=provider, account=f"acct-{i % 12}", region=f"region-{i % 6}",
+                                  id=f"{provider}:function:fn-{i:05d}", name=f"fn-{i:05d}", kind="bench",
+                                  tags={"team": f"t{i % 40}", "env": "prod" if i % 2 else "dev"})
+        # A synthetic estate where every fact was read: its defaults are the facts.
+        fn = ServerlessFunction.model_validate(bare.model_dump(exclude_computed_fields=True))
         fn.identity.kind = "aws_iam_role"
         fn.identity.principal = f"role-{i % 50}"
         if i % 7 == 0:

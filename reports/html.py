@@ -128,7 +128,8 @@ def render_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
         doc=doc, options=options, logo=logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
         unassessed=unassessed, top_risks=top_risks_of(doc, pillars),
         payload=_json_for_script(_payload(doc, by_function)),
-        worst=sorted(doc.scores.functions, key=lambda s: s.overall.score)[:10],
+        worst=sorted((s for s in doc.scores.functions if s.overall.score is not None),
+                     key=lambda s: s.overall.score or 0)[:10],
         names={fn.id: fn.name for fn in doc.functions}, charts=summary_charts(doc), trend=trend_charts(doc),
         graphs=path_graphs(doc), plan=plan_of(doc), plan_rows=PLAN_ROWS, path_rows=PATH_ROWS,
     )

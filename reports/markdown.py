@@ -18,7 +18,7 @@ def render_markdown(doc: ScanDocument, limit: int = 20) -> str:
     lines = [f"## ztscan: {s.functions} functions, {s.findings_by_status['FAIL']} failing findings", ""]
     if doc.scores.estate:
         e = doc.scores.estate.overall
-        lines.append(f"Estate grade **{e.grade}** ({e.score}/100). Scan {doc.scan.scan_date}, "
+        lines.append(f"Estate grade **{e.label()}**. Scan {doc.scan.scan_date}, "
                      f"providers: {', '.join(doc.scan.providers)}.")
     lines += ["", "| severity | failing |", "| --- | --- |"]
     lines += [f"| {sev} | {n} |" for sev, n in s.failures_by_severity.items()]

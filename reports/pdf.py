@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from reports.html import ReportOptions, logo_uri, pillar_rows, top_risks_of
 from reports.visuals import path_graphs, plan_of, summary_charts, trend_charts
-from scanner.document import ScanDocument
+from scanner.document import ScanDocument, Score
 
 APPENDIX_ROWS = 200
 PDF_GRAPHS = 10
@@ -42,7 +42,7 @@ def pdf_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
     pillars = pillar_rows(doc)
     scores = {s.function_id: s.overall for s in doc.scores.functions}
     by_score = heapq.nsmallest(APPENDIX_ROWS, doc.functions,
-                               key=lambda fn: (scores[fn.id].score if fn.id in scores else 101, fn.name))
+                               key=lambda fn: (_rank(scores.get(fn.id)), fn.name))
     return _env.get_template("pdf.html.j2").render(
         doc=doc, options=options, logo=logo_uri(options.logo), pillars=pillars,
         top_risks=top_risks_of(doc, pillars), charts=summary_charts(doc), trend=trend_charts(doc),
@@ -50,6 +50,10 @@ def pdf_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
         plan=plan_of(doc), plan_rows=PDF_PLAN_ROWS, clouds=sorted({fn.provider for fn in doc.functions}),
         inventory=[(fn, scores.get(fn.id)) for fn in by_score],
     )
+
+
+def _rank(score: Score | None) -> int:
+    return score.score if score is not None and score.score is not None else 101
 
 
 def render_pdf(doc: ScanDocument, options: ReportOptions | None = None) -> bytes:

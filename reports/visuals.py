@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from reports.charts import Bar, Series, bar_chart, heat_map, line_chart
 from reports.charts.graph import Node, chain
-from reports.charts.svg import BLUE, GRADE_COLOURS, SEVERITY_COLOURS
+from reports.charts.svg import BLUE, GRADE_COLOURS, GREY, SEVERITY_COLOURS
 from scanner.document import AttackPath, RemediationPlan, ScanDocument
 from scanner.findings import Pillar, Severity
 from scanner.inventory import ServerlessFunction
@@ -37,12 +37,15 @@ def summary_charts(doc: ScanDocument) -> dict[str, Markup]:
     if estate and doc.functions:
         charts["pillars"] = bar_chart(
             "chart-pillars", "Estate score per pillar",
-            [Bar(p, s.score, GRADE_COLOURS[s.grade], f"{s.grade} ({s.score})") for p, s in estate.pillars.items()],
+            [Bar(p, s.score or 0, GRADE_COLOURS.get(s.grade, GREY), s.label()) for p, s in estate.pillars.items()],
             scale_max=100)
         grades = Counter(s.overall.grade for s in doc.scores.functions)
+        letters = [*"ABCDF", *sorted(set(grades) - set("ABCDF"))]  # and n/a, where nothing was assessed
         charts["grades"] = bar_chart("chart-grades", "Functions per grade",
-                                     [Bar(g, grades[g], GRADE_COLOURS[g]) for g in "ABCDF"])
-        worst = sorted(doc.scores.accounts, key=lambda a: (a.overall.score, a.provider or "", a.account or ""))
+                                     [Bar(g, grades[g], GRADE_COLOURS.get(g, GREY)) for g in letters])
+        worst = sorted(doc.scores.accounts,
+                       key=lambda a: (a.overall.score if a.overall.score is not None else 101, a.provider or "",
+                                      a.account or ""))
         worst = worst[:HEAT_MAP_ROWS]
         pillars = [p.value for p in Pillar]
         charts["heatmap"] = heat_map(

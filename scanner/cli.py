@@ -92,10 +92,16 @@ def print_summary(doc: ScanDocument, written: list[Path], show_compliance: bool 
         f"{doc.summary.findings_by_status['FAIL']} failing findings ({counts}), "
         f"{doc.summary.findings_by_status['NOT_ASSESSED']} not assessed, "
         f"{doc.summary.targets_incomplete} incomplete targets")
+    if doc.summary.unknown_facts:
+        facts = list(doc.summary.unknown_facts.items())
+        named = ", ".join(f"{path} ({n} function{'s' if n > 1 else ''})" for path, n in facts[:5])
+        more = f" and {len(facts) - 5} more" if len(facts) > 5 else ""
+        say(f"ztscan: {doc.summary.findings_by_status['NOT_ASSESSED']} finding(s) not assessed; facts not read: "
+            f"{named}{more}")
+    for error in doc.scan.plugin_errors:
+        say(f"ztscan: {error}")
     if doc.scores.estate:
-        estate = doc.scores.estate.overall
-        say(f"ztscan: estate grade {estate.grade} ({estate.score}/100), "
-                  f"{len(doc.attack_paths)} attack path(s)")
+        say(f"ztscan: estate grade {doc.scores.estate.overall.label()}, {len(doc.attack_paths)} attack path(s)")
     for use in doc.waivers:
         if use.expired:
             say(f"ztscan: waiver for {use.check_id} on {use.resource} (owner {use.owner}) expired on "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,10 +45,30 @@ class ScanMeta(BaseModel):
 class Score(BaseModel):
     """A 0-100 score and its letter grade (the formula is documented in the README's Grading section)."""
 
-    score: int = Field(ge=0, le=100)
-    grade: str = Field(description="A (best) to F")
+    score: int | None = Field(ge=0, le=100, description="None when nothing in the scope was assessed")
+    grade: str = Field(description="A (best) to F, or n/a when nothing in the scope was assessed")
     failing: dict[str, int] = Field(default_factory=dict, description="Failing findings by severity")
     capped_by: str | None = Field(None, description="Why the grade was capped (e.g. a critical finding)")
+    assessed: int = Field(0, description="Findings that were assessed (PASS or FAIL)")
+    applicable: int = Field(0, description="Findings that apply (every status but NOT_APPLICABLE)")
+    coverage: float | None = Field(
+        None, ge=0, le=1, description="assessed / applicable: how much of the scope the grade speaks for"
+    )
+    reason: str | None = Field(None, description="Why there is no grade (n/a)")
+
+    def detail(self) -> str:
+        """What stands beside the letter: "(72), 60% of checks assessed" or "(nothing could be assessed)"."""
+        if self.score is None:
+            return f"({self.reason})" if self.reason else ""
+        text = f"({self.score})"
+        if self.coverage is not None and self.coverage < 1:
+            # Floored: 99.6% assessed must not read as "100%".
+            text += f", {math.floor(self.coverage * 100)}% of checks assessed"
+        return text
+
+    def label(self) -> str:
+        """The grade as people read it: "C (72), 60% of checks assessed" or "n/a (nothing could be assessed)"."""
+        return f"{self.grade} {self.detail()}".strip()
 
 
 class FunctionScore(BaseModel):
@@ -121,6 +143,9 @@ class Summary(BaseModel):
     findings_by_status: dict[str, int]
     failures_by_severity: dict[str, int]
     targets_incomplete: int
+    unknown_facts: dict[str, int] = Field(
+        default_factory=dict, description="Fact path that could not be read -> number of functions, most first"
+    )
 
 
 class TrendPoint(BaseModel):
@@ -210,7 +235,12 @@ class ScanDocument(BaseModel):
 
     @property
     def incomplete(self) -> bool:
-        return self.summary.targets_incomplete > 0
+        """Something in scope was not assessed: a target, a fact behind a finding, or a plugin."""
+        return bool(
+            self.summary.targets_incomplete
+            or self.summary.findings_by_status.get(Status.NOT_ASSESSED.value)
+            or self.scan.plugin_errors
+        )
 
     def failing(self, at_least: Severity) -> list[Finding]:
         return [
@@ -227,11 +257,13 @@ def summarise(functions: list[ServerlessFunction], findings: list[Finding], targ
         by_status[f.status.value] += 1
         if f.status == Status.FAIL and not f.waived:
             by_severity[f.severity.value] += 1
+    unknown = Counter(path for fn in functions for path in fn.unknown)
     return Summary(
         functions=len(functions),
         findings_by_status=by_status,
         failures_by_severity=by_severity,
         targets_incomplete=sum(t.status != "complete" for t in targets),
+        unknown_facts=dict(unknown.most_common()),
     )
 
 

@@ -17,6 +17,7 @@ def link_shared_identities(functions: list[ServerlessFunction]) -> None:
     """Fill ``identity.shared_with``: a fact only the whole inventory can tell."""
     by_principal: dict[tuple[str, str], list[ServerlessFunction]] = defaultdict(list)
     for fn in functions:
+        fn.identity.shared_with = []
         if fn.identity.principal:
             by_principal[(fn.provider, fn.identity.principal)].append(fn)
     for group in by_principal.values():

@@ -8,8 +8,9 @@ The formula (also in the README):
 - an account's or the estate's score is the mean of its functions' scores (pillars likewise), and
   it carries the number of failures by severity;
 - grades: A >= 90, B >= 80, C >= 70, D >= 60, F below 60.
-NOT_ASSESSED findings cost nothing but are listed in the report: a score only speaks of what was
-assessed.
+NOT_ASSESSED findings cost nothing, so every score carries its coverage (assessed / applicable
+findings) and is shown with it ("C (72), 60% of checks assessed"); a scope where nothing was
+assessed has no grade ("n/a", with the reason), never an A.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from scanner.inventory import ServerlessFunction
 PENALTY = {Severity.critical: 40, Severity.high: 20, Severity.medium: 8, Severity.low: 3, Severity.info: 0}
 CAP = {Severity.critical: 49, Severity.high: 79}
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+NO_GRADE = "n/a"
 
 
 def grade(score: float) -> str:
@@ -31,23 +33,41 @@ def grade(score: float) -> str:
 
 
 def score_findings(findings: list[Finding]) -> Score:
-    failing = [f for f in findings if f.status == Status.FAIL and not f.waived]
+    applicable = [f for f in findings if f.status != Status.NOT_APPLICABLE]
+    assessed = sum(f.status in (Status.PASS, Status.FAIL) for f in applicable)
+    if not assessed:
+        why = "nothing could be assessed" if applicable else "no check applies"
+        return Score(score=None, grade=NO_GRADE, reason=why, applicable=len(applicable),
+                     coverage=0.0 if applicable else None)
+    failing = [f for f in applicable if f.status == Status.FAIL and not f.waived]
     counts = Counter(f.severity.value for f in failing)
     value = max(0, 100 - sum(PENALTY[f.severity] for f in failing))
     capped_by = None
     for severity, cap in CAP.items():
-        if counts.get(severity.value) and value > cap:
-            value, capped_by = cap, f"{counts[severity.value]} {severity.value} finding(s)"
+        if counts.get(severity.value):
+            # Named even when the penalties already took the score below the cap: the cap still
+            # decides that fixing everything else cannot lift the grade past it.
+            value, capped_by = min(value, cap), f"{counts[severity.value]} {severity.value} finding(s)"
             break
-    return Score(score=value, grade=grade(value), failing=dict(counts), capped_by=capped_by)
+    return Score(score=value, grade=grade(value), failing=dict(counts), capped_by=capped_by, assessed=assessed,
+                 applicable=len(applicable), coverage=assessed / len(applicable))
 
 
 def _mean(scores: list[Score]) -> Score:
-    value = round(mean(s.score for s in scores)) if scores else 100
+    graded = [s for s in scores if s.score is not None]
     failing: Counter[str] = Counter()
     for s in scores:
         failing.update(s.failing)
-    return Score(score=value, grade=grade(value), failing=dict(failing))
+    assessed, applicable = sum(s.assessed for s in scores), sum(s.applicable for s in scores)
+    coverage = assessed / applicable if applicable else None
+    if not graded:
+        why = ("no function was scanned" if not scores
+               else "nothing could be assessed" if applicable else "no check applies")
+        return Score(score=None, grade=NO_GRADE, failing=dict(failing), reason=why, applicable=applicable,
+                     coverage=coverage)
+    value = round(mean(s.score for s in graded if s.score is not None))
+    return Score(score=value, grade=grade(value), failing=dict(failing), assessed=assessed, applicable=applicable,
+                 coverage=coverage)
 
 
 def _group(provider: str | None, account: str | None, members: list[FunctionScore]) -> GroupScore:

@@ -4,11 +4,16 @@ through entry points, the built-in ones exactly as a third party's would."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from scanner.findings import CheckMeta, Verdict
 from scanner.inventory import ServerlessFunction
@@ -42,11 +47,25 @@ _checks_loaded = False
 load_errors: list[str] = []
 
 
-def check(**meta: Any) -> Callable[[CheckFn], CheckFn]:
-    """Register a check: ``@check(id=..., title=..., ...)`` over ``def f(fn, ctx) -> Verdict``."""
-    parsed = CheckMeta(**meta)
+@cache
+def _catalogue(module_file: str) -> dict[str, Any]:
+    """The metadata file beside a check module (checks/identity.py -> checks/identity.yaml)."""
+    data = yaml.safe_load(Path(module_file).with_suffix(".yaml").read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def check(id: str, title: str, **meta: Any) -> Callable[[CheckFn], CheckFn]:
+    """Register a check: ``@check("ZT-IAM-001", "Title")`` over ``def f(fn, ctx) -> Verdict``.
+
+    The rest of the metadata (pillar, severity, rationale, risk, remediation, references,
+    compliance) comes from the YAML file beside the module, keyed by id, or is given inline as
+    keywords (how a third-party plugin without a data file registers).
+    """
 
     def register(fn: CheckFn) -> CheckFn:
+        module_file = getattr(sys.modules.get(fn.__module__), "__file__", None)
+        listed = _catalogue(module_file).get(id, {}) if not meta and module_file else {}
+        parsed = CheckMeta(id=id, title=title, **(meta or listed))
         if parsed.id in _checks and _checks[parsed.id].evaluate is not fn:
             raise ValueError(f"check id {parsed.id} is registered twice")
         _checks[parsed.id] = Check(parsed, fn)

@@ -9,6 +9,7 @@ as if that change's findings passed.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections import defaultdict
 from collections.abc import Callable
@@ -78,31 +79,35 @@ def group_findings(functions: list[ServerlessFunction], findings: list[Finding],
 
 
 class _Estate:
-    """Function scores as findings are marked fixed; points are the sum of function scores."""
+    """Function scores as findings are marked fixed (PASS); points are the sum of graded functions' scores,
+    as grading averages only the functions that have a grade."""
 
     def __init__(self, functions: list[ServerlessFunction], findings: list[Finding]) -> None:
-        self.failing: dict[str, list[Finding]] = defaultdict(list)
+        self.findings: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
-            if f.status == Status.FAIL and not f.waived:
-                self.failing[f.resource_id].append(f)
-        self.count = len(functions)
-        self.scores = {fn.id: score_findings(self.failing[fn.id]).score for fn in functions}
-        self.points = sum(self.scores.values())
+            self.findings[f.resource_id].append(f)
+        self.fixed: set[str] = set()
+        self.scores = {fn.id: score_findings(self.findings[fn.id]).score for fn in functions}
+        self.points = sum(s for s in self.scores.values() if s is not None)
+        self.count = sum(s is not None for s in self.scores.values())
 
     def _after(self, group: _Group) -> dict[str, int]:
-        fixed = {f.id for f in group.findings}
-        return {fid: score_findings([f for f in self.failing[fid] if f.id not in fixed]).score
-                for fid in group.function_ids if fid in self.scores}
+        fixed = self.fixed | {f.id for f in group.findings}
+        after = {}
+        for fid in group.function_ids:
+            if self.scores.get(fid) is not None:  # a function with a failing finding always has a grade
+                own = [dataclasses.replace(f, status=Status.PASS) if f.id in fixed else f for f in self.findings[fid]]
+                after[fid] = score_findings(own).score or 0
+        return after
 
     def gain(self, group: _Group) -> int:
-        return sum(score - self.scores[fid] for fid, score in self._after(group).items())
+        return sum(score - (self.scores[fid] or 0) for fid, score in self._after(group).items())
 
     def apply(self, group: _Group) -> None:
-        fixed = {f.id for f in group.findings}
         for fid, score in self._after(group).items():
-            self.points += score - self.scores[fid]
+            self.points += score - (self.scores[fid] or 0)
             self.scores[fid] = score
-            self.failing[fid] = [f for f in self.failing[fid] if f.id not in fixed]
+        self.fixed |= {f.id for f in group.findings}
 
     @property
     def score(self) -> int:
@@ -128,9 +133,9 @@ def _rank(groups: list[_Group], estate: _Estate) -> list[tuple[_Group, int, int]
 def build_plan(functions: list[ServerlessFunction], findings: list[Finding],
                checks: list[CheckMeta]) -> RemediationPlan | None:
     groups = group_findings(functions, findings, checks)
-    if not groups or not functions:
-        return None
     estate = _Estate(functions, findings)
+    if not groups or not estate.count:
+        return None
     start = estate.score
     ranked = _rank(groups, estate)
     # The headline names the fewest changes that reach C, the first grade no high finding caps (or the

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from scanner import compliance, registry, runtimes
 from scanner.attack_paths import find_paths
+from scanner.collected import mark_uncollected
 from scanner.document import ScanDocument, ScanMeta, summarise
 from scanner.engine import evaluate, link_shared_identities
 from scanner.findings import Severity
@@ -30,6 +31,8 @@ def assemble(
     scan_date = scan_date or started.date()
     functions = [fn for c in collections.values() for fn in c.functions]
     targets = [t for c in collections.values() for t in c.targets]
+    for fn in functions:
+        mark_uncollected(fn)
     link_shared_identities(functions)
     checks = registry.checks()
     findings = evaluate(functions, checks, registry.ScanContext(scan_date=scan_date))

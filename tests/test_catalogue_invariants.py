@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from scanner import registry
+from scanner.collected import NOT_COLLECTED, mark_uncollected
 from scanner.inventory import ServerlessFunction
 from scanner.provider import Collection
 from scanner.run import assemble
@@ -33,6 +34,29 @@ def test_no_check_passes_when_the_facts_could_not_be_read(provider: str) -> None
         assert finding.status == expected, (finding.check_id, finding.status, finding.evidence)
         if expected == "NOT_ASSESSED":
             assert any("AccessDenied: injected" in e or "not read" in e for e in finding.evidence), finding.evidence
+
+
+@pytest.mark.parametrize("provider", ["aws", "azure", "gcp"])
+def test_no_check_passes_on_a_function_whose_provider_collected_nothing(provider: str) -> None:
+    """Empty lists and False are the fields' defaults: unassigned, they mean "never read", not "none"."""
+    bare = ServerlessFunction(provider=provider, account="acct", region="r1", id=f"{provider}:fn", name="fn",
+                              kind="test")
+    doc = assemble({provider: Collection(functions=[bare])}, datetime.now(UTC), date(2026, 11, 28))
+    statuses = {f.check_id: f.status.value for f in doc.findings}
+    assert "PASS" not in statuses.values() and "FAIL" not in statuses.values(), statuses
+    assert set(doc.functions[0].unknown) == {"tags", *PILLARS[:-1]}
+    assert doc.incomplete and doc.scores.estate is not None and doc.scores.estate.overall.grade == "n/a"
+
+
+def test_a_fact_assigned_empty_is_collected_and_a_partly_filled_section_lists_only_its_gaps() -> None:
+    fn = ServerlessFunction(provider="aws", account="acct", region="r1", id="aws:fn", name="fn", kind="test")
+    fn.network.invocation = []
+    fn.network.private_network.attached = False
+    mark_uncollected(fn)
+    assert "network.invocation" not in fn.unknown and "network.private_network.attached" not in fn.unknown
+    assert fn.unknown["network.cors"] == NOT_COLLECTED
+    assert fn.unknown["network.private_network.subnets"] == NOT_COLLECTED
+    assert fn.unknown["identity"] == NOT_COLLECTED and "identity.admin" not in fn.unknown
 
 
 def test_every_check_has_complete_metadata() -> None:

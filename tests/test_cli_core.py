@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from scanner.findings import Severity
+from scanner.run import assemble, exit_code
 from tests.conftest import CliResult, run_cli
 
 
@@ -108,6 +111,7 @@ def test_third_party_plugins_are_found_through_entry_points(tmp_path: Path) -> N
             def collect(self, progress):
                 fn = ServerlessFunction(provider="acme", account=self.options.site, region="r1",
                                         id="acme:fn:1", name="hello", kind="acme_function")
+                fn.tags = {}  # read, and empty; nothing else is collected
                 return Collection(functions=[fn], targets=[
                     TargetStatus(provider="acme", account=self.options.site, status="complete", functions=1)])
     '''))
@@ -122,10 +126,24 @@ def test_third_party_plugins_are_found_through_entry_points(tmp_path: Path) -> N
     assert "acme" in listed.stdout and "Acme Functions" in listed.stdout
     out = tmp_path / "out"
     result = run_cli(["scan", "acme", "--site", "factory", "--format", "json", "--out", str(out)], out, env)
-    assert result.code == 0, result.stderr
     finding = result.finding("ACME-001", "hello")
     assert (finding["status"], finding["account"]) == ("FAIL", "factory")
-    assert result.finding("ZT-NET-001", "hello")["status"] == "PASS"
+    # The provider collected nothing but tags: every other check is NOT_ASSESSED, never a PASS on a
+    # default, and the scan says which facts it could not read and exits 3.
+    assert result.finding("ZT-NET-001", "hello")["status"] == "NOT_ASSESSED"
+    assert "PASS" not in {f["status"] for f in result.document["findings"]}
+    assert result.code == 3, result.stderr
+    assert "facts not read: identity (1 function), network (1 function)" in result.stderr
+    # One low failure among the few assessed checks: the grade says how little it speaks for.
+    assert "estate grade A (97), 7% of checks assessed" in result.stderr
+
+
+def test_a_plugin_that_failed_to_load_makes_the_scan_incomplete() -> None:
+    doc = assemble({}, datetime.now(UTC), date(2026, 11, 28))
+    assert exit_code(doc, None) == 0
+    doc.scan.plugin_errors = ["check plugin 'acme' (acme_ztscan) failed to load: the vendor SDK is missing"]
+    assert exit_code(doc, None) == 3
+    assert exit_code(doc, Severity.info) == 3  # no failing finding: the gate does not trip
 
 
 # (check, cloud) cells the emulated demo estate cannot show, and why; each is covered where named.

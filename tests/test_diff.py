@@ -17,9 +17,8 @@ from tests.conftest import run_cli
 def _function(name: str, public: bool) -> ServerlessFunction:
     fn = ServerlessFunction(provider="aws", account="123456789012", region="us-east-1",
                             id=f"arn:aws:lambda:us-east-1:123456789012:function:{name}", name=name, kind="lambda")
-    if public:
-        fn.network.invocation = [InvocationPath(via="function_url", principal="*", principal_kind="anonymous",
-                                                auth="none", evidence="function URL AuthType NONE")]
+    fn.network.invocation = [InvocationPath(via="function_url", principal="*", principal_kind="anonymous",
+                                            auth="none", evidence="function URL AuthType NONE")] if public else []
     return fn
 
 

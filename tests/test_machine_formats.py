@@ -63,7 +63,10 @@ def test_junit_has_one_case_per_check_and_function(rendered: CliResult) -> None:
 def test_markdown_summary_escapes_cloud_strings(rendered: CliResult) -> None:
     md = (rendered.out_dir / "ztscan.md").read_text()
     assert md.startswith("## ztscan: 2 functions")
-    assert ("### Attack paths" in md and "anonymous-invoke" not in md.split("### Top findings")[0].lower()) or True
+    titles = [p["title"] for p in json.loads((rendered.out_dir / "scan.json").read_text())["attack_paths"]]
+    assert titles, "the exposed function joins anonymous invoke with a plaintext secret"
+    section = md.split("### Attack paths")[1].split("### Top findings")[0]
+    assert all(title in section for title in titles) and "`exposed`" in section
     assert HOSTILE not in md and "\\<script\\>" in md
     assert "Sup3r-Secret-Passw0rd!" not in md
 

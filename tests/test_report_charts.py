@@ -94,7 +94,7 @@ def test_severity_chart_matches_the_summary(html: str, doc: ScanDocument) -> Non
 def test_pillar_grade_and_compliance_charts_match_the_scores(html: str, doc: ScanDocument) -> None:
     pillars = _figure(html, "chart-pillars")
     assert _bars(pillars) == {p: float(s.score) for p, s in doc.scores.estate.pillars.items()}
-    assert _table(pillars) == [[p, f"{s.grade} ({s.score})"] for p, s in doc.scores.estate.pillars.items()]
+    assert _table(pillars) == [[p, s.label()] for p, s in doc.scores.estate.pillars.items()]
     grades = Counter(s.overall.grade for s in doc.scores.functions)
     assert _bars(_figure(html, "chart-grades")) == {g: float(grades[g]) for g in "ABCDF"}
     compliance = _figure(html, "chart-compliance")

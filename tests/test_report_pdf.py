@@ -81,9 +81,9 @@ def test_a_paged_document_with_a_cover_contents_and_page_numbers(pages: list[str
 
 def test_the_client_reads_the_grade_and_every_top_risk(doc: ScanDocument, pages: list[str]) -> None:
     grade = doc.scores.estate.overall
-    assert f"Estate grade ({grade.score}/100)" in _flat(pages[0])
+    assert f"Estate grade {grade.detail()}" in _flat(pages[0])
     summary = _flat(next(p for p in pages if "Top risks" in p))
-    assert f"The estate grades {grade.grade} ({grade.score}/100)" in summary
+    assert f"The estate grades {grade.grade} {grade.detail()}" in summary
     risks = top_risks_of(doc, pillar_rows(doc))
     assert risks
     for risk in risks:

@@ -16,10 +16,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from providers.aws.errors import describe, is_not_found
 from providers.aws.iam import AccountIam
+from providers.aws.lambda_facts import LAMBDA_FIXED_FACTS
 from providers.aws.permissions import other_function_grants
 from providers.aws.policies import PolicyError, invocation_paths
 from providers.aws.targets import Account, Api, client
 from scanner import runtimes
+from scanner.collected import assign
 from scanner.inventory import Cors, InvocationPath, KeyFacts, Layer, ServerlessFunction
 from scanner.provider import ProgressSink, TargetStatus
 from scanner.secret_values import classify
@@ -126,6 +128,7 @@ class RegionCollector:
         arn = cfg["FunctionArn"]
         fn = ServerlessFunction(provider="aws", account=self.account.id, account_name=self.account.name,
                                 region=self.region, id=arn, name=cfg["FunctionName"], kind="lambda")
+        assign(fn, LAMBDA_FIXED_FACTS)
         _configuration_facts(fn, cfg)
         _region_facts(fn, cfg, region_facts)
         self._identity(fn, cfg)
@@ -177,9 +180,11 @@ class RegionCollector:
             fn.network.cors = Cors(allowed_origins=cors.get("AllowOrigins", []),
                                    allow_credentials=bool(cors.get("AllowCredentials")))
         except _AWS_ERRORS as exc:
-            if not is_not_found(exc):
-                fn.mark_unknown("network.invocation", describe(exc, "lambda:GetFunctionUrlConfig"))
-                fn.mark_unknown("network.cors", describe(exc, "lambda:GetFunctionUrlConfig"))
+            if is_not_found(exc):
+                fn.network.endpoint_url, fn.network.public_ingress, fn.network.cors = None, None, None
+            else:
+                for path in ("network.invocation", "network.cors", "network.endpoint_url", "network.public_ingress"):
+                    fn.mark_unknown(path, describe(exc, "lambda:GetFunctionUrlConfig"))
         fn.network.invocation = paths
 
     def _code_signing(self, fn: ServerlessFunction) -> None:
@@ -262,6 +267,8 @@ def _region_facts(fn: ServerlessFunction, cfg: dict[str, Any], facts: dict[str, 
         fn.network.private_network.availability_zones = sorted(
             {zones[s] for s in fn.network.private_network.subnets if s in zones}
         )
+    else:
+        fn.network.private_network.availability_zones = None
 
     if isinstance(mappings, _Failed):
         if not fn.monitoring.failure_destination:
@@ -270,6 +277,7 @@ def _region_facts(fn: ServerlessFunction, cfg: dict[str, Any], facts: dict[str, 
         fn.monitoring.failure_destination = mappings.get(fn.id)
 
     key_arn = cfg.get("KMSKeyArn")
+    fn.encryption.cmk = None  # absent KMSKeyArn: an AWS-owned key
     if key_arn:
         key = keys.get(key_arn, "not read") if not isinstance(keys, _Failed) else keys
         if isinstance(key, str):

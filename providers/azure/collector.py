@@ -12,7 +12,9 @@ from azure.core.exceptions import AzureError
 
 from providers.azure import network, roles, runtime, settings
 from providers.azure.arm import Arm, http_reason
+from providers.azure.fixed_facts import FUNCTION_APP_FIXED_FACTS
 from providers.azure.lifecycle import LiveStack
+from scanner.collected import assign
 from scanner.inventory import IdentityFacts, ServerlessFunction
 
 IDENTITY_PATHS = (
@@ -148,7 +150,7 @@ PILLARS = ("identity", "network", "secrets", "encryption", "runtime", "supply_ch
 
 def _bare_function(ref: AppRef) -> ServerlessFunction:
     """The app's identity in the inventory, before any fact is read."""
-    return ServerlessFunction(
+    fn = ServerlessFunction(
         provider="azure",
         account=ref.subscription,
         account_name=ref.subscription_name,
@@ -157,6 +159,8 @@ def _bare_function(ref: AppRef) -> ServerlessFunction:
         name=ref.site["name"],
         kind="function_app_slot" if ref.slot else "function_app",
     )
+    assign(fn, FUNCTION_APP_FIXED_FACTS)
+    return fn
 
 
 def unreadable_app(ref: AppRef, reason: str) -> ServerlessFunction:
@@ -282,8 +286,11 @@ def _identity(arm: Arm, ref: AppRef, fn: ServerlessFunction, cache: roles.RoleCa
         if (detail or {}).get("principalId"):
             principals.append((detail["principalId"], uid.rstrip("/").split("/")[-1]))
     if not principals:
-        return IdentityFacts(kind="none", is_default=True, default_reason="no managed identity")
-    facts = IdentityFacts(kind="azure_managed_identity", principal=principals[0][0], name=principals[0][1])
+        return IdentityFacts(kind="none", principal=None, name=None, is_default=True,
+                             default_reason="no managed identity", admin=[], wildcard=[], privilege_escalation=[],
+                             modify_functions=[], trust=None)
+    facts = IdentityFacts(kind="azure_managed_identity", principal=principals[0][0], name=principals[0][1],
+                          is_default=False, default_reason=None, trust=None)
     try:
         assignments = [a for pid, _ in principals for a in _assignments(arm, ref.subscription, pid, cache)]
     except Failed as exc:

@@ -156,13 +156,16 @@ def cors(config: dict[str, Any]) -> Cors:
 def private_network(site: dict[str, Any], config: dict[str, Any] | None) -> PrivateNetwork:
     subnet = site.get("virtualNetworkSubnetId")
     if not subnet:
-        return PrivateNetwork(attached=False, egress_via_private=False)
+        return PrivateNetwork(attached=False, network_id=None, subnets=[], security_groups=[],
+                              availability_zones=None, egress_via_private=False)
     route_all = bool(
         site.get("vnetRouteAllEnabled")
         or (config or {}).get("vnetRouteAllEnabled")
         or ((site.get("outboundVnetRouting") or {}).get("allTraffic"))
     )
-    return PrivateNetwork(attached=True, network_id=subnet, subnets=[subnet], egress_via_private=route_all)
+    # NSGs sit on the integrated subnet, not on the app; zones are not exposed per app.
+    return PrivateNetwork(attached=True, network_id=subnet, subnets=[subnet], security_groups=[],
+                          availability_zones=None, egress_via_private=route_all)
 
 
 def management(

@@ -86,6 +86,7 @@ def runtime_facts(
         name=None if st.image else (f"{st.language}|{st.version}" if st.language and st.version else st.language),
         host_version=host_version,
         package_type="image" if st.image else "zip",
+        architectures=[],  # App Service does not report the CPU architecture of a plan
     )
     dates = []
     source = runtimes.data_version()
@@ -99,9 +100,8 @@ def runtime_facts(
     if host_version:
         dates.append(runtimes.end_of_support("azure", f"host|{host_version}"))
     known = [d for d in dates if d]
-    if known:
-        # One date for the function: the earlier of language and Functions host end of support.
-        facts.deprecated_on = min(known)
+    # One date for the function: the earlier of language and Functions host end of support.
+    facts.deprecated_on = min(known) if known else None
     facts.lifecycle_source = source
     if is_flex and not host_version:
         facts.host_version = "~4"  # Flex Consumption runs only the 4.x host and rejects the setting

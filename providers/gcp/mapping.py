@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from providers.gcp import lifecycle
+from providers.gcp.fixed_facts import CLOUD_FUNCTION_FIXED_FACTS
+from scanner.collected import assign
 from scanner.inventory import KeyFacts, ServerlessFunction
 from scanner.secret_values import classify
 
@@ -43,7 +45,7 @@ def _location_and_name(full_name: str) -> tuple[str, str]:
 
 def _base(msg: Any, project: ProjectInfo, kind: str) -> ServerlessFunction:
     location, name = _location_and_name(msg.name)
-    return ServerlessFunction(
+    fn = ServerlessFunction(
         provider="gcp",
         account=project.project_id,
         account_name=project.display_name,
@@ -53,6 +55,8 @@ def _base(msg: Any, project: ProjectInfo, kind: str) -> ServerlessFunction:
         kind=kind,
         tags=dict(msg.labels),
     )
+    assign(fn, CLOUD_FUNCTION_FIXED_FACTS)
+    return fn
 
 
 def _identity(fn: ServerlessFunction, email: str, default: str, default_reason: str) -> None:
@@ -92,6 +96,8 @@ def _encryption(fn: ServerlessFunction, kms_key: str) -> None:
         # Reading the key's state and rotation needs Cloud KMS (cloudkms.cryptoKeys.get), which this
         # scan does not call: both stay unread, so the key checks say NOT_ASSESSED rather than PASS.
         fn.encryption.cmk = KeyFacts(key_id=kms_key, customer_managed=True)
+        for path in ("encryption.cmk.state", "encryption.cmk.rotation_enabled"):
+            fn.mark_unknown(path, "Cloud KMS is not read by this scan")
 
 
 def _runtime(fn: ServerlessFunction, name: str, live: dict[str, lifecycle.LiveRuntime] | None) -> None:
