@@ -93,7 +93,7 @@ def test_severity_chart_matches_the_summary(html: str, doc: ScanDocument) -> Non
 
 def test_pillar_grade_and_compliance_charts_match_the_scores(html: str, doc: ScanDocument) -> None:
     pillars = _figure(html, "chart-pillars")
-    assert _bars(pillars) == {p: float(s.score) for p, s in doc.scores.estate.pillars.items()}
+    assert _bars(pillars) == {p: float(s.score or 0) for p, s in doc.scores.estate.pillars.items()}
     assert _table(pillars) == [[p, s.label()] for p, s in doc.scores.estate.pillars.items()]
     grades = Counter(s.overall.grade for s in doc.scores.functions)
     assert _bars(_figure(html, "chart-grades")) == {g: float(grades[g]) for g in "ABCDF"}
@@ -110,7 +110,7 @@ def test_heat_map_cells_are_the_account_pillar_scores(html: str, doc: ScanDocume
         row = f"{account.provider} {account.account}"
         assert cells[(row, "overall")] == str(account.overall.score)
         for pillar, score in account.pillars.items():
-            assert cells[(row, pillar)] == str(score.score)
+            assert cells[(row, pillar)] == ("—" if score.score is None else str(score.score))
 
 
 def test_trend_charts_and_since_the_last_scan(html: str, doc: ScanDocument) -> None:
