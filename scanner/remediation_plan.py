@@ -90,24 +90,39 @@ class _Estate:
         self.scores = {fn.id: score_findings(self.findings[fn.id]).score for fn in functions}
         self.points = sum(s for s in self.scores.values() if s is not None)
         self.count = sum(s is not None for s in self.scores.values())
+        self.step = 0
+        self.changed_at: dict[str, int] = {}
+        self.passed: dict[str, Finding] = {}
 
     def _after(self, group: _Group) -> dict[str, int]:
-        fixed = self.fixed | {f.id for f in group.findings}
+        ids = {f.id for f in group.findings}
         after = {}
         for fid in group.function_ids:
             if self.scores.get(fid) is not None:  # a function with a failing finding always has a grade
-                own = [dataclasses.replace(f, status=Status.PASS) if f.id in fixed else f for f in self.findings[fid]]
+                own = [self._passing(f) if f.id in ids or f.id in self.fixed else f for f in self.findings[fid]]
                 after[fid] = score_findings(own).score or 0
         return after
+
+    def _passing(self, finding: Finding) -> Finding:
+        """The finding as it reads once fixed (made once: a change's gain is computed many times)."""
+        if finding.id not in self.passed:
+            self.passed[finding.id] = dataclasses.replace(finding, status=Status.PASS)
+        return self.passed[finding.id]
 
     def gain(self, group: _Group) -> int:
         return sum(score - (self.scores[fid] or 0) for fid, score in self._after(group).items())
 
     def apply(self, group: _Group) -> None:
+        self.step += 1
         for fid, score in self._after(group).items():
             self.points += score - (self.scores[fid] or 0)
             self.scores[fid] = score
+            self.changed_at[fid] = self.step
         self.fixed |= {f.id for f in group.findings}
+
+    def still_valid(self, group: _Group, computed_at: int) -> bool:
+        """A gain stays exact until one of the change's functions is changed by another change."""
+        return all(self.changed_at.get(fid, 0) <= computed_at for fid in group.function_ids)
 
     @property
     def score(self) -> int:
@@ -115,14 +130,15 @@ class _Estate:
 
 
 def _rank(groups: list[_Group], estate: _Estate) -> list[tuple[_Group, int, int]]:
-    """Lazy greedy: a change's gain is recomputed only when it reaches the top of the heap."""
+    """Lazy greedy: a change's gain is recomputed only when it reaches the top of the heap after a
+    change taken before it touched one of its functions."""
     taken: list[tuple[_Group, int, int]] = []
     heap = [(-estate.gain(g), -len(g.findings), g.key, 0, i) for i, g in enumerate(groups)]
     heapq.heapify(heap)
     while heap:
-        _, neg_findings, key, version, i = heapq.heappop(heap)
-        if version != len(taken):
-            heapq.heappush(heap, (-estate.gain(groups[i]), neg_findings, key, len(taken), i))
+        _, neg_findings, key, computed_at, i = heapq.heappop(heap)
+        if not estate.still_valid(groups[i], computed_at):
+            heapq.heappush(heap, (-estate.gain(groups[i]), neg_findings, key, estate.step, i))
             continue
         before = estate.score
         estate.apply(groups[i])
