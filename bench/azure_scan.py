@@ -1,6 +1,7 @@
 """Benchmark: a full ``ztscan scan azure`` of 300 function apps in 3 subscriptions on the ARM emulator.
 
-Prints wall-clock seconds, ARM requests per function app and the child's peak RSS.
+Prints wall-clock seconds, ARM requests per function app, the role-assignment reads (one paged list per
+visible subscription, never one per app) and the child's peak RSS.
 Run: python bench/azure_scan.py [--apps 300] [--workers 8]
 """
 
@@ -15,9 +16,9 @@ from typing import Any
 
 from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
-from scanner.emulators.azure_arm import (
-    easy_auth,
-    function_app,
+from scanner.demo.azure.auth import easy_auth
+from scanner.demo.azure.builders import function_app
+from scanner.demo.azure.fixtures import (
     http_function,
     queue_function,
     role_assignment,
@@ -80,7 +81,7 @@ def main() -> None:
     parser.add_argument("--apps", type=int, default=300)
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
-    from scanner.emulators.azure_arm import serve
+    from scanner.demo.azure.server import serve
 
     exe = shutil.which("ztscan", path=os.path.dirname(sys.executable))
     cmd = [exe] if exe else [sys.executable, "-m", "scanner"]
@@ -108,6 +109,7 @@ def main() -> None:
         print(f"function apps:       {args.apps} in 3 subscriptions (workers {args.workers}, exit {proc.returncode})")
         print(f"wall time:           {seconds:.2f} s")
         print(f"ARM requests:        {emu.requests} ({emu.requests / args.apps:.2f} per app)")
+        print(f"role assignment reads: {emu.requests_matching('/roleAssignments')} (per subscription and page)")
         print(f"peak RSS (child):    {proc.peak_rss_mib:.0f} MiB")
 
 

@@ -131,13 +131,23 @@ def transport_security(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     return Verdict.fail_if(evidence, passed=f"HTTPS only; minimum TLS {enc.min_tls_version or 'platform default'}")
 
 
-@check("ZT-NET-011", "Management plane is exposed (basic-auth publishing, FTP, remote debugging, open SCM)")
-def management_exposed(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
+def _management_verdict(fn: ServerlessFunction, scm_site: bool, passed: str) -> Verdict:
+    """ZT-NET-014 reads the SCM site's reachability; ZT-NET-011 every other management exposure."""
     exposures = fn.network.management
     if exposures is None:
         return Verdict.not_applicable("the platform has no separate management plane")
-    return Verdict.fail_if([f"{e.kind}: {e.detail}" for e in exposures],
-                           passed="basic auth, FTP and remote debugging off; SCM restricted")
+    return Verdict.fail_if([f"{e.kind}: {e.detail}" for e in exposures if (e.kind == "scm_unrestricted") == scm_site],
+                           passed=passed)
+
+
+@check("ZT-NET-011", "Management plane is exposed (basic-auth publishing, FTP, remote debugging)")
+def management_exposed(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
+    return _management_verdict(fn, False, "basic auth, FTP and remote debugging off")
+
+
+@check("ZT-NET-014", "SCM (Kudu) site has no network restriction of its own")
+def scm_site_open(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
+    return _management_verdict(fn, True, "the SCM site is restricted or unreachable from the internet")
 
 
 @check("ZT-NET-012", "Private network attachment uses a single availability zone")

@@ -37,6 +37,6 @@ def storage_account_key(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     conn = fn.secrets.storage_connection
     if conn is None:
         return Verdict.not_applicable("the function has no storage connection")
-    return Verdict.fail_if(["AzureWebJobsStorage is a connection string with the account key"]
-                           if conn == "account_key" else [],
+    key = "a host storage connection string (AzureWebJobsStorage or the content share) holds the account key"
+    return Verdict.fail_if([key] if conn == "account_key" else [],
                            passed="identity-based storage connection" if conn == "identity" else "no storage connection")

@@ -15,8 +15,10 @@ from scanner.demo.aws_estate import DEMO_ACCOUNT, PARTNER_ACCOUNT, DemoFunction
 from scanner.demo.aws_proxy import Fault, ProxyState, aws_proxy
 from tests.conftest import CliResult, run_cli
 
+MONGO_PASSWORD = "Tq7$Lm9#Rw2-Vb5x"
+MONGO_URL = f"mongodb+srv://svc:{MONGO_PASSWORD}@cluster0.example.net/db"
 SECRET_VALUES = ["Sup3r-Secret-Passw0rd!", "sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUvWx",
-                 "ghp_R4nd0mT0k3nV4lu3F0rD3m0Purp0s3sXyZ12", "AKIAZ7EXAMPLEDEMO123"]
+                 "ghp_R4nd0mT0k3nV4lu3F0rD3m0Purp0s3sXyZ12", "AKIAZ7EXAMPLEDEMO123", MONGO_URL, MONGO_PASSWORD]
 
 ROLES = {
     **aws_estate.ROLES,
@@ -31,7 +33,7 @@ EXTRA = [
     DemoFunction("hostile-tags", "python3.12", "reader", tags={"owner": "<script>alert(1)</script>"}),
     DemoFunction("malformed-policy", "python3.12", "reader"),
     DemoFunction("denied-policy", "python3.12", "reader"),
-    DemoFunction("signed-fn", "python3.12", "reader"),
+    DemoFunction("signed-fn", "python3.12", "reader", env={"MONGODB_URI": MONGO_URL}),
 ]
 CSC_ARN = f"arn:aws:lambda:us-east-1:{DEMO_ACCOUNT}:code-signing-config:csc-0123456789abcdef0"
 # moto has no GetCodeSigningConfig: these are recorded AWS responses for a function that enforces signing.
@@ -152,6 +154,8 @@ def test_secrets_are_classified_and_never_printed(scan: CliResult) -> None:
     stripe = next(s for s in scan.function("payments-webhook")["secrets"]["settings"] if s["name"] == "STRIPE_API_KEY")
     assert stripe["classification"] == "plaintext_secret" and stripe["preview"] == "sk_l…"
     assert len(stripe["fingerprint"]) == 16
+    mongo = scan.function("signed-fn")["secrets"]["settings"][0]
+    assert (mongo["classification"], mongo["detectors"]) == ("plaintext_secret", ["password in a mongodb+srv:// URL"])
     everything = scan.stdout + scan.stderr + "".join(p.read_text() for p in scan.out_dir.iterdir())
     for value in SECRET_VALUES:
         assert value not in everything

@@ -58,6 +58,14 @@ def http_reason(exc: Exception, needs: str | None = None) -> str:
     return f"{type(exc).__name__}: {one_line(exc, 200)}"
 
 
+class Failed(Exception):
+    """An ARM call failed; ``reason`` is the one-line text for ``fn.unknown``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Arm:
     """Per-subscription SDK clients sharing one credential and one HTTP session.
 

@@ -5,24 +5,21 @@ Each ARM call feeds known fact paths; when a call fails, exactly those paths go 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from azure.core.exceptions import AzureError
 
-from providers.azure import network, roles, runtime, settings
-from providers.azure.arm import Arm, http_reason
+from providers.azure import easy_auth, network, runtime, settings
+from providers.azure.arm import Arm, Failed, http_reason
 from providers.azure.fixed_facts import FUNCTION_APP_FIXED_FACTS
+from providers.azure.identity import AssignmentIndex, identity_facts
 from providers.azure.lifecycle import LiveStack
 from scanner.collected import assign
-from scanner.inventory import IdentityFacts, ServerlessFunction
+from scanner.inventory import ServerlessFunction
 
-IDENTITY_PATHS = (
-    "identity.admin",
-    "identity.wildcard",
-    "identity.privilege_escalation",
-    "identity.modify_functions",
-)
+_TLS_VERSION = re.compile(r"\d+(\.\d+)?")
 NEEDS = {
     "config": "Microsoft.Web/sites/config/read",
     "appsettings": "Microsoft.Web/sites/config/list/action",
@@ -31,7 +28,6 @@ NEEDS = {
     "publishing": "Microsoft.Web/sites/basicPublishingCredentialsPolicies/read",
     "private_endpoints": "Microsoft.Web/sites/privateEndpointConnections/read",
     "functions": "Microsoft.Web/sites/functions/read",
-    "roles": "Microsoft.Authorization/roleAssignments/read and roleDefinitions/read",
 }
 
 
@@ -46,14 +42,6 @@ class AppRef:
     @property
     def app_name(self) -> str:
         return self.site["name"].split("/")[0]
-
-
-class Failed(Exception):
-    """An ARM call failed; ``reason`` is the one-line text for ``fn.unknown``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class AppReader:
@@ -85,14 +73,13 @@ def _attempt(read: AppReader, op: str, key: str) -> tuple[Any, str | None]:
 
 
 def collect_app(
-    arm: Arm, ref: AppRef, role_cache: roles.RoleCache, stacks: dict[tuple[str, str], LiveStack] | None = None
+    arm: Arm, ref: AppRef, assignments: AssignmentIndex, stacks: dict[tuple[str, str], LiveStack] | None = None
 ) -> ServerlessFunction:
     site = ref.site
     props = site.get("properties") or {}
     fn = _bare_function(ref)
-    fn.tags = {str(k): str(v) for k, v in (site.get("tags") or {}).items()}
     read = AppReader(arm, ref)
-    fn.identity = _identity(arm, ref, fn, role_cache)
+    fn.identity = identity_facts(ref.site.get("identity") or {}, fn, assignments)
 
     config_doc, config_err = _attempt(read, "get_configuration", "config")
     config = (config_doc or {}).get("properties") or {}
@@ -131,11 +118,15 @@ def collect_app(
     fn.monitoring.tracing = None  # distributed tracing is part of Application Insights, reported there
 
     _runtime(fn, site, config, app_settings, settings_err, stacks, config_err)
-    _network(fn, read, site, props, config, config_err)
+    _network(fn, read, site, props, config, config_err, app_settings)
 
     fn.encryption.https_only = bool(props.get("httpsOnly"))
-    fn.encryption.min_tls_version = config.get("minTlsVersion") if not config_err else None
-    fn.encryption.scm_min_tls_version = config.get("scmMinTlsVersion") if not config_err else None
+    for field, key in (("min_tls_version", "minTlsVersion"), ("scm_min_tls_version", "scmMinTlsVersion")):
+        value = None if config_err else config.get(key)
+        setattr(fn.encryption, field, value)
+        if value is not None and not _TLS_VERSION.fullmatch(str(value).strip()):
+            # ARM documents 1.0-1.3; anything else cannot be compared, so it proves nothing.
+            fn.mark_unknown(f"encryption.{field}", f"{key} {str(value)[:20]!r} is not a TLS version")
     # App settings are encrypted at rest with platform keys only: App Service offers no
     # customer-managed key for site configuration (CMK exists for storage/Key Vault, not here).
     fn.encryption.cmk = None
@@ -160,6 +151,7 @@ def _bare_function(ref: AppRef) -> ServerlessFunction:
         kind="function_app_slot" if ref.slot else "function_app",
     )
     assign(fn, FUNCTION_APP_FIXED_FACTS)
+    fn.tags = {str(k): str(v) for k, v in (ref.site.get("tags") or {}).items()}  # from the listing itself
     return fn
 
 
@@ -204,8 +196,40 @@ def _runtime(
         fn.unknown.pop("runtime.host_version", None)  # fixed by the platform, not read from settings
 
 
+def _easy_auth(fn: ServerlessFunction, read: AppReader, app_settings: dict | None) -> easy_auth.Gate | None:
+    auth_doc, auth_err = _attempt(read, "get_auth_settings_v2_without_secrets", "auth")
+    if auth_err:
+        fn.mark_unknown("network.platform_auth", auth_err)
+        fn.mark_unknown("network.invocation", auth_err)
+        return None
+    gate = easy_auth.gate((auth_doc or {}).get("properties") or {}, app_settings)
+    fn.network.platform_auth = gate.platform
+    if gate.unknown:
+        fn.mark_unknown("network.invocation", gate.unknown)
+    return gate
+
+
+def _http_triggers(fn: ServerlessFunction, read: AppReader) -> list[network.Trigger] | None:
+    """The app's HTTP routes; None (and network.invocation unknown) when ARM cannot list them."""
+    functions, fn_err = _attempt(read, "list_functions", "functions")
+    if fn_err:
+        fn.mark_unknown("network.invocation", f"HTTP trigger auth levels not readable: {fn_err}")
+        return None
+    if not functions:
+        # ARM lists functions only after the host synced its triggers; an empty list is not "no routes".
+        fn.mark_unknown("network.invocation", "ARM lists no functions for the app (triggers not synced)")
+        return None
+    return network.http_triggers(functions)
+
+
 def _network(
-    fn: ServerlessFunction, read: AppReader, site: dict, props: dict, config: dict, config_err: str | None
+    fn: ServerlessFunction,
+    read: AppReader,
+    site: dict,
+    props: dict,
+    config: dict,
+    config_err: str | None,
+    app_settings: dict | None,
 ) -> None:
     host = props.get("defaultHostName")
     fn.network.endpoint_url = f"https://{host}" if host else None
@@ -239,28 +263,11 @@ def _network(
         fn.network.ingress_restrictions = main.restrictions
         fn.network.cors = network.cors(config)
 
-    auth_doc, auth_err = _attempt(read, "get_auth_settings_v2_without_secrets", "auth")
-    auth = (auth_doc or {}).get("properties") or {}
-    if auth_err:
-        fn.mark_unknown("network.platform_auth", auth_err)
-        fn.mark_unknown("network.invocation", auth_err)
-    else:
-        fn.network.platform_auth = network.platform_auth(auth)
-
-    functions, fn_err = (None, None)
-    if not auth_err and not fn.network.platform_auth.require_authentication:
-        functions, fn_err = _attempt(read, "list_functions", "functions")
-        if fn_err:
-            fn.mark_unknown("network.invocation", f"HTTP trigger auth levels not readable: {fn_err}")
-    if "network.invocation" not in fn.unknown and fn.network.platform_auth is not None:
-        fn.network.invocation = network.invocation_paths(
-            fn.network.platform_auth,
-            network.auth_providers(auth),
-            network.http_triggers(functions or []),
-            public,
-            main.restrictions,
-            access,
-        )
+    gate = _easy_auth(fn, read, app_settings)
+    if gate is not None and "network.invocation" not in fn.unknown:
+        triggers = _http_triggers(fn, read) if not gate.enforced or gate.excluded_paths else []
+        if triggers is not None:
+            fn.network.invocation = network.invocation_paths(gate, triggers, public, main.restrictions, access)
 
     scm, scm_err = _attempt(read, "get_scm_allowed", "publishing")
     ftp, ftp_err = _attempt(read, "get_ftp_allowed", "publishing")
@@ -274,58 +281,3 @@ def _network(
             access,
             main.public,
         )
-
-
-def _identity(arm: Arm, ref: AppRef, fn: ServerlessFunction, cache: roles.RoleCache) -> IdentityFacts:
-    ident = ref.site.get("identity") or {}
-    kind = str(ident.get("type") or "None")
-    principals: list[tuple[str, str]] = []
-    if "systemassigned" in kind.lower().replace(" ", "") and ident.get("principalId"):
-        principals.append((ident["principalId"], fn.name))
-    for uid, detail in (ident.get("userAssignedIdentities") or {}).items():
-        if (detail or {}).get("principalId"):
-            principals.append((detail["principalId"], uid.rstrip("/").split("/")[-1]))
-    if not principals:
-        return IdentityFacts(kind="none", principal=None, name=None, is_default=True,
-                             default_reason="no managed identity", admin=[], wildcard=[], privilege_escalation=[],
-                             modify_functions=[], trust=None)
-    facts = IdentityFacts(kind="azure_managed_identity", principal=principals[0][0], name=principals[0][1],
-                          is_default=False, default_reason=None, trust=None)
-    try:
-        assignments = [a for pid, _ in principals for a in _assignments(arm, ref.subscription, pid, cache)]
-    except Failed as exc:
-        for path in IDENTITY_PATHS:
-            fn.mark_unknown(path, exc.reason)
-        return facts
-    grants = roles.classify(assignments)
-    facts.admin, facts.wildcard = grants.admin, grants.wildcard
-    facts.privilege_escalation, facts.modify_functions = grants.privilege_escalation, grants.modify_functions
-    return facts
-
-
-def _assignments(arm: Arm, sub: str, principal: str, cache: roles.RoleCache) -> list[roles.Assignment]:
-    client = arm.authorization(sub)
-
-    def load_assignments() -> list[Any]:
-        try:
-            return list(client.role_assignments.list_for_subscription(filter=f"assignedTo('{principal}')"))
-        except AzureError as exc:
-            raise Failed(http_reason(exc, NEEDS["roles"])) from exc
-
-    def load_definition(def_id: str) -> roles.RoleDef:
-        try:
-            rd = client.role_definitions.get_by_id(def_id)
-        except AzureError as exc:
-            raise Failed(http_reason(exc, NEEDS["roles"])) from exc
-        perms = tuple(
-            roles.Permission(tuple(p.actions or ()), tuple(p.not_actions or ())) for p in rd.permissions or []
-        )
-        return roles.RoleDef(id=def_id, name=rd.role_name or def_id.rsplit("/", 1)[-1], permissions=perms)
-
-    out = []
-    for ra in cache.once(("assignments", sub.lower(), principal.lower()), load_assignments):
-        def_id = ra.role_definition_id
-        guid = def_id.rstrip("/").rsplit("/", 1)[-1].lower()  # built-in ids differ only by the scope prefix
-        role = cache.once(("definition", guid), lambda d=def_id: load_definition(d))
-        out.append(roles.Assignment(id=ra.id, scope=ra.scope or f"/subscriptions/{sub}", role=role))
-    return out

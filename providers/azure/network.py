@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from scanner.inventory import (
-    Cors,
-    InvocationPath,
-    ManagementExposure,
-    PlatformAuth,
-    PrivateNetwork,
-)
+from providers.azure.easy_auth import Gate
+from scanner.inventory import Cors, InvocationPath, ManagementExposure, PrivateNetwork
 
 _ANY = {"any", "0.0.0.0/0", "::/0", "*"}
 
@@ -65,24 +61,17 @@ def public_access(site: dict[str, Any], config: dict[str, Any] | None, private_e
     return "Disabled" if private_endpoints else "Enabled"
 
 
-def platform_auth(auth: dict[str, Any]) -> PlatformAuth:
-    glob = auth.get("globalValidation") or {}
-    enabled = bool((auth.get("platform") or {}).get("enabled"))
-    action = glob.get("unauthenticatedClientAction")
-    require = enabled and (
-        bool(glob.get("requireAuthentication"))
-        or (action or "").lower() in {"redirecttologinpage", "return401", "return403"}
-    )
-    return PlatformAuth(enabled=enabled, require_authentication=require, unauthenticated_action=action)
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    level: str  # authLevel: anonymous, function or admin
+    path: str  # URL path of the route, e.g. /api/orders/{id}
 
 
-def auth_providers(auth: dict[str, Any]) -> list[str]:
-    providers = auth.get("identityProviders") or {}
-    return sorted(name for name, cfg in providers.items() if isinstance(cfg, dict) and cfg.get("enabled", True))
+def http_triggers(functions: list[dict[str, Any]]) -> list[Trigger]:
+    """Every HTTP-triggered function; authLevel defaults to function, the route to the function name.
 
-
-def http_triggers(functions: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(function name, authLevel) of every HTTP-triggered function; authLevel defaults to function."""
+    The URL path comes from ARM's invoke_url_template, which applies the host's route prefix."""
     out = []
     for fn in functions:
         props = fn.get("properties") or {}
@@ -90,56 +79,56 @@ def http_triggers(functions: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for binding in bindings:
             if str(binding.get("type", "")).lower() == "httptrigger":
                 name = props.get("name") or str(fn.get("name", "")).split("/")[-1]
-                out.append((name, str(binding.get("authLevel") or "function").lower()))
+                template = props.get("invoke_url_template") or props.get("invokeUrlTemplate")
+                path = urlsplit(str(template)).path if template else f"/api/{binding.get('route') or name}"
+                out.append(Trigger(name, str(binding.get("authLevel") or "function").lower(), path))
     return out
 
 
 def invocation_paths(
-    auth: PlatformAuth,
-    providers: list[str],
-    triggers: list[tuple[str, str]],
-    public: bool,
-    restrictions: list[str],
-    access: str,
+    gate: Gate, triggers: list[Trigger], public: bool, restrictions: list[str], access: str
 ) -> list[InvocationPath]:
     """One path per way in over HTTP.
 
-    Rule: App Service Authentication that requires sign-in gates every request before the code,
-    so the caller is an Entra ID account of the tenant ("organization") or, with social providers,
-    anyone with such an account ("any_authenticated"); auth "platform". Otherwise each HTTP trigger
-    decides: authLevel anonymous is an anonymous caller (auth "none"); function/admin need a key,
-    so the caller is whoever holds that shared secret: principal_kind "identity" with auth "key"
-    (not anonymous, but not an authenticated principal either: checks that want real identities
-    flag auth "key"). A path is ``narrowed`` when the network already limits callers: public
-    access disabled (private endpoints only) or access restrictions that deny unlisted addresses."""
+    Rule: App Service Authentication that is enforced gates every request before the code, except
+    on excluded paths; the caller is an Entra ID account of the allowed tenants ("organization") or
+    anyone with an account at the identity provider ("any_authenticated"); auth "platform".
+    Elsewhere each HTTP trigger decides: authLevel anonymous is an anonymous caller (auth "none");
+    function/admin need a key, so the caller is whoever holds that shared secret: principal_kind
+    "identity" with auth "key" (not anonymous, but not an authenticated principal either). A path
+    is ``narrowed`` when the network already limits callers: public access disabled (private
+    endpoints only) or access restrictions that deny unlisted addresses."""
     narrowed = not public
     conditions = [f"publicNetworkAccess={access}"] if access.lower() == "disabled" else list(restrictions)
-    if auth.require_authentication:
-        social = [p for p in providers if p != "azureActiveDirectory"]
-        return [
-            InvocationPath(
-                via="http_trigger",
-                principal=f"App Service Authentication ({', '.join(providers) or 'no provider'})",
-                principal_kind="any_authenticated" if social else "organization",
-                narrowed=narrowed,
-                conditions=conditions,
-                auth="platform",
-                evidence="authsettingsV2 requires authentication "
-                f"({auth.unauthenticated_action or 'requireAuthentication'})",
-            )
-        ]
     paths = []
-    for name, level in triggers:
-        anonymous = level == "anonymous"
+    if gate.enforced:
         paths.append(
             InvocationPath(
                 via="http_trigger",
-                principal="anonymous" if anonymous else f"holders of a {level} key",
+                principal=gate.principal,
+                principal_kind=gate.principal_kind,
+                narrowed=narrowed,
+                conditions=conditions,
+                auth="platform",
+                evidence=gate.evidence,
+            )
+        )
+    for trigger in triggers:
+        excluded = gate.excludes(trigger.path) if gate.enforced else None
+        if gate.enforced and excluded is None:
+            continue
+        anonymous = trigger.level == "anonymous"
+        why = f" (route {trigger.path} is in excludedPaths {excluded})" if excluded else ""
+        paths.append(
+            InvocationPath(
+                via="http_trigger",
+                principal="anonymous" if anonymous else f"holders of a {trigger.level} key",
                 principal_kind="anonymous" if anonymous else "identity",
                 narrowed=narrowed,
                 conditions=conditions,
                 auth="none" if anonymous else "key",
-                evidence=f"function {name}: httpTrigger authLevel {level}",
+                evidence=f"function {trigger.name}: httpTrigger authLevel {trigger.level}{why}",
+                route=trigger.path,
             )
         )
     return paths

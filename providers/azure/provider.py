@@ -13,9 +13,9 @@ from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpRes
 from providers.azure import lifecycle
 from providers.azure.arm import Arm, http_reason, one_line
 from providers.azure.collector import AppRef, collect_app, unreadable_app
+from providers.azure.identity import AssignmentIndex
 from providers.azure.lifecycle import LiveStack
 from providers.azure.options import AzureOptions
-from providers.azure.roles import RoleCache
 from scanner.inventory import ServerlessFunction
 from scanner.provider import Collection, ProgressSink, Provider, ProviderConfigError, TargetStatus
 
@@ -57,7 +57,7 @@ class AzureProvider(Provider):
             arm.close()
 
     def _collect(self, arm: Arm, workers: int, progress: ProgressSink) -> Collection:
-        subs, targets = self._subscriptions(arm)
+        subs, visible, targets = self._subscriptions(arm)
         scope: dict[str, list[str] | str] = {
             "subscriptions": [s for s, _ in subs],
             "endpoint": arm.base_url,
@@ -72,11 +72,14 @@ class AzureProvider(Provider):
             apps = [ref for refs, _ in listed.values() for ref in refs]
             stacks = self._stacks(arm, subs[0][0], progress) if apps else {}
             progress.add_work(len(apps), "Azure function apps")
-            cache = RoleCache()
+            ids = [ref.site["id"] for ref in apps]
+            assignments = AssignmentIndex(arm, visible, [s for s, _ in subs], ids)
+            if any(ref.site.get("identity") for ref in apps):  # only identities need assignments
+                list(pool.map(assignments.prefetch, visible))
 
             def one(ref: AppRef) -> ServerlessFunction:
                 try:
-                    return collect_app(arm, ref, cache, stacks)
+                    return collect_app(arm, ref, assignments, stacks)
                 except Exception as exc:  # one odd app must not lose the other results
                     log.warning("azure: %s could not be read: %s", ref.site.get("id"), type(exc).__name__)
                     return unreadable_app(ref, f"collection error: {type(exc).__name__}")
@@ -120,8 +123,9 @@ class AzureProvider(Provider):
             progress.note(f"azure: function app stacks API unavailable ({http_reason(exc)}); using bundled dates")
             return {}
 
-    def _subscriptions(self, arm: Arm) -> tuple[list[tuple[str, str | None]], list[TargetStatus]]:
-        """(id, display name) of the subscriptions to scan; failed targets for requested ones not visible."""
+    def _subscriptions(self, arm: Arm) -> tuple[list[tuple[str, str | None]], list[str], list[TargetStatus]]:
+        """(id, display name) of the subscriptions to scan, every visible subscription, and failed
+        targets for requested ones not visible."""
         try:
             listed = [s.as_dict() for s in arm.subscriptions().subscriptions.list()]
             visible = {
@@ -150,7 +154,7 @@ class AzureProvider(Provider):
             )
             for s in missing
         ]
-        return [(s, visible[s]) for s in wanted if s in visible], failed
+        return [(s, visible[s]) for s in wanted if s in visible], sorted(visible), failed
 
     def _list_apps(self, arm: Arm, sub: str, sub_name: str | None) -> tuple[list[AppRef], str | None]:
         """Function apps of a subscription plus their slots; (refs, error) where error is one line."""

@@ -1,9 +1,12 @@
-"""What a managed identity may do, from its Azure RBAC role assignments.
+"""What a managed identity may do, from its Azure RBAC role assignments: the actions of the role,
+weighed by the scope of the assignment.
 
-Assignments are listed once per (subscription, principal) with ``assignedTo()``, which includes
-assignments inherited from management groups; role definitions are fetched once per scan.
-Assignments in other subscriptions (a user-assigned identity used across subscriptions) are
-only seen when those subscriptions are scanned too."""
+Scope rule (https://learn.microsoft.com/azure/role-based-access-control/scope-overview): an
+assignment applies to its scope and everything below it. At the root, a management group or a
+subscription it reaches every function app there; at a resource group or a resource it reaches
+function apps only when the scope holds one (the app itself, or the resource group that holds
+it). Contributor on one unrelated storage account is a grant on that one resource: not admin, not
+"can change function apps", not an escalation beyond that resource."""
 
 from __future__ import annotations
 
@@ -96,18 +99,39 @@ class IdentityGrants:
     modify_functions: list[Grant]
 
 
-def classify(assignments: list[Assignment]) -> IdentityGrants:
+def _covers(scope: str, resource_id: str) -> bool:
+    s = scope.rstrip("/").lower()
+    return resource_id == s or resource_id.startswith(s + "/")
+
+
+def _subscription(scope: str) -> str:
+    parts = [p for p in scope.lower().split("/") if p]
+    return parts[1] if len(parts) > 1 and parts[0] == "subscriptions" else ""
+
+
+def classify(
+    assignments: list[Assignment], app_ids: frozenset[str] = frozenset(), scanned: frozenset[str] | None = None
+) -> IdentityGrants:
+    """Grants by kind. ``app_ids``: the (lower-cased) ids of the function apps found in the
+    ``scanned`` subscriptions; a scope in a subscription that was not scanned may hold function
+    apps nobody listed, so it is taken to hold some (None: every subscription was scanned)."""
     out = IdentityGrants([], [], [], [])
     for a in assignments:
         level = scope_level(a.scope)
         actions = [act for perm in a.role.permissions for act in perm.actions]
         source = f"{a.role.name} ({a.role.id})"
+        everywhere = level in ("root", "management group", "subscription")
+        apps = sorted(i for i in app_ids if _covers(a.scope, i))
+        unlisted = scanned is not None and _subscription(a.scope) not in scanned
+        reach = ""
+        if not everywhere:
+            reach = " (in a subscription not scanned)" if unlisted else f" (holds {len(apps)} scanned function app(s))"
+        apps = apps or (["?"] if unlisted else [])
 
         def grant(acts: list[str], reason: str, a: Assignment = a, source: str = source) -> Grant:
             return Grant(source=source, statement=a.id, actions=sorted(set(acts)), resources=[a.scope], reason=reason)
 
-        broad = level in ("root", "management group", "subscription", "resource group")
-        if broad and (a.role.name.lower() in ADMIN_ROLES or "*" in actions):
+        if level != "resource" and (a.role.name.lower() in ADMIN_ROLES or "*" in actions):
             out.admin.append(
                 grant(
                     [x for x in actions if x == "*"] or actions[:5],
@@ -116,15 +140,21 @@ def classify(assignments: list[Assignment]) -> IdentityGrants:
             )
         wild = [x for x in actions if _is_wildcard(x)]
         if wild:
-            out.wildcard.append(grant(wild, f"wildcard actions at {level} scope"))
+            where = f"{level} scope" if level != "resource" else "one resource"
+            out.wildcard.append(grant(wild, f"wildcard actions at {where}"))
+        # Beyond one resource, or on a function app: granting roles or changing code there reaches functions.
+        if not (everywhere or level == "resource group" or apps):
+            continue
         esc = sorted({p for act in ESCALATION_ACTIONS for p in granted(a.role, act)})
         if esc:
             out.privilege_escalation.append(
-                grant(esc, f"can write role assignments at {level} scope: may grant itself any role")
+                grant(esc, f"can write role assignments at {level} scope{reach}: may grant itself any role there")
             )
         mod = sorted({p for act in MODIFY_ACTIONS for p in granted(a.role, act)})
-        if mod:
-            out.modify_functions.append(grant(mod, f"can change function apps' code or settings at {level} scope"))
+        if mod and (everywhere or apps):
+            out.modify_functions.append(
+                grant(mod, f"can change function apps' code or settings at {level} scope{reach}")
+            )
     return out
 
 

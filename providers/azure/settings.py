@@ -29,23 +29,34 @@ def classify_settings(app_settings: dict[str, Any], connection_strings: dict[str
     return out
 
 
-def storage_connection(app_settings: dict[str, Any]) -> Literal["account_key", "identity", "none"]:
-    """How the Functions host reaches AzureWebJobsStorage.
+# Settings that hold a storage connection string for the host: its own storage, and the Azure Files
+# content share of Windows and Elastic Premium apps
+# (https://learn.microsoft.com/azure/azure-functions/functions-app-settings#website_contentazurefileconnectionstring).
+_KEY_SETTINGS = ("azurewebjobsstorage", "website_contentazurefileconnectionstring")
 
-    ``AzureWebJobsStorage__accountName`` / ``__blobServiceUri`` (identity-based connection) means the
-    app's managed identity; a connection string (even one behind a Key Vault reference, since what is
-    stored there is still the key) means a shared account key."""
-    lower = {k.lower(): v for k, v in app_settings.items()}
+
+def _holds_key(value: str) -> bool:
+    """A connection string with a shared key or SAS; a Key Vault reference still resolves to one."""
+    low = value.lower()
+    return "accountkey=" in low or "sharedaccesssignature=" in low or "accountname=" in low or value.startswith(
+        "@Microsoft."
+    )
+
+
+def storage_connection(app_settings: dict[str, Any]) -> Literal["account_key", "identity", "none"]:
+    """How the Functions host reaches its storage.
+
+    Identity-based connections are the ``AzureWebJobsStorage__*`` settings (accountName, serviceUri,
+    blobServiceUri, queueServiceUri, tableServiceUri, credential, clientId)
+    (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity);
+    a connection string in AzureWebJobsStorage (it wins over the ``__`` settings) or in the content
+    share setting WEBSITE_CONTENTAZUREFILECONNECTIONSTRING means a shared account key."""
+    lower = {k.lower(): str(v) for k, v in app_settings.items() if v is not None}
+    if any(lower.get(name) and _holds_key(lower[name]) for name in _KEY_SETTINGS):
+        return "account_key"
     if lower.get("azurewebjobsstorage"):
-        value = str(lower["azurewebjobsstorage"])
-        if (
-            "accountkey=" in value.lower()
-            or "sharedaccesssignature=" in value.lower()
-            or value.startswith("@Microsoft.")
-        ):
-            return "account_key"
-        return "account_key" if "accountname=" in value.lower() else "none"
-    if any(k.startswith("azurewebjobsstorage" + s) for k in lower for s in _IDENTITY_SUFFIXES):
+        return "none"
+    if any(k.startswith("azurewebjobsstorage" + s) and lower[k] for k in lower for s in _IDENTITY_SUFFIXES):
         return "identity"
     return "none"
 

@@ -38,9 +38,9 @@ def _gcp(stack: contextlib.ExitStack) -> Iterator[Provider]:
 def _azure(stack: contextlib.ExitStack) -> Iterator[Provider]:
     from providers.azure import AzureProvider
     from providers.azure.options import AzureOptions
-    from scanner.emulators import azure_arm
+    from scanner.demo.azure import estate, server
 
-    emulator = stack.enter_context(azure_arm.serve(azure_arm.demo_estate()))
+    emulator = stack.enter_context(server.serve(estate.demo_estate()))
     credentials = {k: emulator.env[k] for k in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER", "REQUESTS_CA_BUNDLE",
                                                    "SSL_CERT_FILE")}
     stack.enter_context(scoped_environ(credentials))

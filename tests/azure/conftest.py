@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from scanner.emulators.azure_arm import Emulator, serve
+from scanner.demo.azure.server import Emulator, serve
 from tests.azure.estate import estate
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.emulators.azure_arm import (
+from scanner.demo.azure.auth import easy_auth, entra, published_example
+from scanner.demo.azure.builders import function_app, function_app_stacks
+from scanner.demo.azure.fixtures import (
     custom_role,
-    easy_auth,
-    function_app,
-    function_app_stacks,
     http_function,
     queue_function,
     role_assignment,
@@ -35,14 +34,18 @@ SECRETS = {
     "registry_password": "q7Xv9LmP2rT5wZ8bN4cF6hJ1kD3sG0aE",
     "hostile": "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
     "forbidden_app": "xoxb-1234567890-abcdefghijABCDEFGHIJ",
+    "db_url": "postgres://app:Az7!kQ2%23xL9%40wRt@orders-db:5432/orders",
+    "db_url_password": "Az7!kQ2#xL9@wRt",  # the password above, percent-decoded
 }
 
 PID = {
     name: f"00000000-0000-4000-8000-{i:012d}"
     for i, name in enumerate(
-        ["anon", "hardened", "win", "flex", "slotparent", "slot", "node", "ps", "forbidden", "hostile"], start=1
+        ["anon", "hardened", "win", "flex", "slotparent", "slot", "node", "ps", "forbidden", "hostile", "storage"],
+        start=1,
     )
 }
+OTHER_TENANT = "11111111-2222-4333-8444-555555555555"
 KV = "https://kv-test.vault.azure.net/secrets"
 SUBNET = f"/subscriptions/{SUB_A}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/fn"
 
@@ -80,6 +83,7 @@ def estate() -> dict[str, Any]:
                 "AzureWebJobsStorage": storage_key("anonstore"),
                 "STRIPE_API_KEY": SECRETS["stripe"],
                 "DB_PASSWORD": SECRETS["db_password"],
+                "ORDERS_DB_URL": SECRETS["db_url"],
                 "LOG_LEVEL": "info",
             },
             connection_strings={
@@ -277,6 +281,7 @@ def estate() -> dict[str, Any]:
             app_settings={"FUNCTIONS_WORKER_RUNTIME": "powershell", "FUNCTIONS_EXTENSION_VERSION": "~4"},
         ),
     ]
+    sites_c += shapes_c(c)
     # Malformed data (a binding that is not an object) must cost only this app's facts.
     sites_c.append(
         function_app(
@@ -317,6 +322,7 @@ def estate() -> dict[str, Any]:
                 "sites": sites_b,
                 "roleAssignments": [
                     role_assignment(b, PID["flex"], "User Access Administrator"),
+                    role_assignment(b, PID["win"], "Website Contributor", f"/subscriptions/{b}/resourceGroups/rg-b"),
                     role_assignment(
                         b,
                         PID["slot"],
@@ -330,17 +336,97 @@ def estate() -> dict[str, Any]:
                 "displayName": "Gamma",
                 "sites": sites_c,
                 "roleAssignments": [
-                    role_assignment(c, PID["node"], "Owner", f"/subscriptions/{c}/resourceGroups/rg-c")
+                    role_assignment(c, PID["node"], "Owner", f"/subscriptions/{c}/resourceGroups/rg-c"),
+                    # One unrelated storage account: a grant on that resource, not admin, not "modify functions".
+                    role_assignment(
+                        c,
+                        PID["storage"],
+                        "Contributor",
+                        f"/subscriptions/{c}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/data",
+                    ),
                 ],
             },
             {"subscriptionId": SUB_DISABLED, "displayName": "Old", "state": "Disabled", "sites": []},
         ],
+        # Inherited from a management group: ARM lists it in every subscription under it.
+        "managementGroupRoleAssignments": [
+            role_assignment(a, PID["node"], "Reader", "/providers/Microsoft.Management/managementGroups/contoso")
+        ],
         "faults": {
             "forbidden": [
                 "/sites/a-forbidden/config/appsettings/list",
-                f"/subscriptions/{c}/providers/Microsoft.Authorization/roleAssignments",
                 "/sites/c-ps-win/config/web",
             ],
             "throttleOnce": ["/sites/b-flex/config/web"],
         },
     }
+
+
+def shapes_c(c: str) -> list[dict[str, Any]]:
+    """One app per App Service Authentication, trigger-sync, storage-connection and TLS shape."""
+    py = {"linuxFxVersion": "PYTHON|3.11"}
+    base = {"FUNCTIONS_WORKER_RUNTIME": "python", "FUNCTIONS_EXTENSION_VERSION": "~4"}
+    closed = {"scm_allowed": False, "ftp_allowed": False}
+
+    def app(name: str, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("config", py)
+        kwargs.setdefault("app_settings", base)
+        kwargs.setdefault("functions", [http_function("Api", "anonymous")])
+        return function_app(c, "rg-c", name, **kwargs)
+
+    return [
+        # requireAuthentication false lets requests through whatever the action says.
+        app("c-auth-optional", auth=easy_auth(require=False, action="Return401"), **closed),
+        # Microsoft's published example: its behaviour lives in /auth/config.json.
+        app("c-auth-file", auth=published_example()),
+        # The same example without the file: excludedPaths open the routes they match.
+        app(
+            "c-auth-excluded",
+            auth=published_example(config_file=False, excludedPaths=["/api/public/*"]),
+            functions=[
+                http_function("Public", "anonymous", route="public/{id}"),
+                http_function("Orders", "anonymous", route="orders"),
+            ],
+        ),
+        app("c-auth-published", auth=published_example(config_file=False)),
+        app("c-auth-v1", auth=easy_auth(require=None, action="RedirectToLoginPage")),
+        app("c-entra-common", auth=easy_auth(providers={"azureActiveDirectory": entra("common")})),
+        app("c-entra-organizations", auth=easy_auth(providers={"azureActiveDirectory": entra("organizations")})),
+        app(
+            "c-entra-orgs-tenants",
+            auth=easy_auth(providers={"azureActiveDirectory": entra("organizations")}),
+            app_settings={**base, "WEBSITE_AUTH_AAD_ALLOWED_TENANTS": OTHER_TENANT},
+        ),
+        app(
+            "c-entra-common-apps",
+            auth=easy_auth(
+                providers={"azureActiveDirectory": entra("common", allowed_applications=[OTHER_TENANT])}
+            ),
+        ),
+        app("c-entra-no-issuer", auth=easy_auth(providers={"azureActiveDirectory": entra(None)})),
+        app("c-unsynced", functions=[]),
+        app(
+            "c-storage-identity",
+            identity=system_identity(PID["storage"]),
+            app_settings={
+                **base,
+                "AzureWebJobsStorage__credential": "managedidentity",
+                "AzureWebJobsStorage__clientId": "5b0e0f3a-1111-4222-8333-944455556666",
+                "AzureWebJobsStorage__blobServiceUri": "https://identitystore.blob.core.windows.net",
+                "AzureWebJobsStorage__queueServiceUri": "https://identitystore.queue.core.windows.net",
+            },
+        ),
+        app(
+            "c-content-share-key",
+            kind="functionapp",
+            config={"netFrameworkVersion": "v8.0"},
+            app_settings={
+                "FUNCTIONS_WORKER_RUNTIME": "dotnet-isolated",
+                "FUNCTIONS_EXTENSION_VERSION": "~4",
+                "AzureWebJobsStorage__accountName": "sharestore",
+                "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING": storage_key("sharestore"),
+                "WEBSITE_CONTENTSHARE": "c-content-share-key",
+            },
+        ),
+        app("c-tls-odd", config={**py, "minTlsVersion": "TLS1_2"}),
+    ]

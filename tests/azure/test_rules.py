@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
-from providers.azure import network, roles, runtime, settings
+from providers.azure import easy_auth, network, roles, runtime, settings
 from providers.azure.provider import is_function_app
-from scanner.emulators.azure_arm import BUILTIN_ROLES
+from scanner.demo.azure.auth import easy_auth as easy_auth_settings
+from scanner.demo.azure.auth import entra, published_example, social
+from scanner.demo.azure.fixtures import BUILTIN_ROLES
 
 
 def _role(name: str, actions: list[str], not_actions: list[str] | None = None) -> roles.RoleDef:
@@ -24,6 +26,8 @@ def _builtin(name: str) -> roles.RoleDef:
 
 
 SUB = "/subscriptions/11111111-1111-4111-8111-111111111111"
+APP = SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/app"
+STORAGE = SUB + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/s"
 
 
 @pytest.mark.parametrize(
@@ -31,24 +35,25 @@ SUB = "/subscriptions/11111111-1111-4111-8111-111111111111"
     [
         ("Owner", SUB, True, True, True, True),
         ("Contributor", SUB, True, True, False, True),
-        ("Contributor", SUB + "/resourceGroups/rg", True, True, False, True),
-        (
-            "Contributor",
-            SUB + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/s",
-            False,
-            True,
-            False,
-            True,
-        ),
+        ("Contributor", SUB + "/resourceGroups/rg", True, True, False, True),  # the group holding the app
+        ("Contributor", SUB + "/resourceGroups/other", True, True, False, False),  # no function app there
+        ("Contributor", STORAGE, False, True, False, False),  # one unrelated resource
+        ("Owner", STORAGE, False, True, False, False),
+        ("Contributor", APP, False, True, False, True),  # the app itself
         ("User Access Administrator", SUB, True, True, True, False),
+        ("User Access Administrator", SUB + "/resourceGroups/other", True, True, True, False),
         ("Reader", SUB, False, True, False, False),
         ("Website Contributor", SUB + "/resourceGroups/rg", False, False, False, True),
+        ("Website Contributor", SUB + "/resourceGroups/other", False, False, False, False),
         ("Storage Blob Data Contributor", SUB, False, False, False, False),
         ("Owner", "/providers/Microsoft.Management/managementGroups/root", True, True, True, True),
     ],
 )
-def test_builtin_roles(role: str, scope: str, admin: bool, wildcard: bool, escalation: bool, modify: bool) -> None:
-    g = roles.classify([roles.Assignment(id="ra", scope=scope, role=_builtin(role))])
+def test_builtin_roles_weighed_by_scope(
+    role: str, scope: str, admin: bool, wildcard: bool, escalation: bool, modify: bool
+) -> None:
+    """Scope decides: https://learn.microsoft.com/azure/role-based-access-control/scope-overview"""
+    g = roles.classify([roles.Assignment(id="ra", scope=scope, role=_builtin(role))], frozenset({APP.lower()}))
     assert (bool(g.admin), bool(g.wildcard), bool(g.privilege_escalation), bool(g.modify_functions)) == (
         admin,
         wildcard,
@@ -124,23 +129,120 @@ def test_public_network_access_unset_with_private_endpoint() -> None:
     assert network.public_access({"publicNetworkAccess": "Enabled"}, {}, 1) == "Enabled"
 
 
+ON = {"enabled": True}
+
+
+def _glob(require: bool | None, action: str | None = None) -> dict:
+    glob = {} if require is None else {"requireAuthentication": require}
+    return {"platform": ON, "globalValidation": glob | ({"unauthenticatedClientAction": action} if action else {})}
+
+
 @pytest.mark.parametrize(
-    ("auth", "require"),
+    ("auth", "enforced"),
     [
-        ({"platform": {"enabled": True}, "globalValidation": {"requireAuthentication": True}}, True),
-        ({"platform": {"enabled": True}, "globalValidation": {"unauthenticatedClientAction": "Return401"}}, True),
-        ({"platform": {"enabled": True}, "globalValidation": {"unauthenticatedClientAction": "AllowAnonymous"}}, False),
+        (_glob(True), True),  # the action defaults to RedirectToLoginPage
+        (_glob(True, "Return403"), True),
+        # requireAuthentication false lets unauthenticated requests through whatever the action says.
+        (_glob(False, "Return401"), False),
+        (_glob(True, "AllowAnonymous"), False),
+        # The v1 form has no requireAuthentication: the action alone decides.
+        (_glob(None, "RedirectToLoginPage"), True),
+        (_glob(None, "AllowAnonymous"), False),
+        (_glob(None), False),
         ({"platform": {"enabled": False}, "globalValidation": {"requireAuthentication": True}}, False),
         ({}, False),
     ],
 )
-def test_platform_auth(auth: dict, require: bool) -> None:
-    assert network.platform_auth(auth).require_authentication is require
+def test_easy_auth_enforcement(auth: dict, enforced: bool) -> None:
+    """https://learn.microsoft.com/rest/api/appservice/web-apps/get-auth-settings-v2-without-secrets
+    (GlobalValidation.requireAuthentication, unauthenticatedClientAction)"""
+    assert easy_auth.gate(auth, {}).enforced is enforced
+
+
+@pytest.mark.parametrize(
+    ("route", "excluded"),
+    [
+        ("/api/public/{id}", "/api/public/*"),
+        ("/api/public", "/api/public/*"),
+        ("/api/PUBLIC/x", "/api/public/*"),
+        ("/api/health", "/api/health"),
+        ("/api/orders", None),
+        ("/api/publicity", None),
+    ],
+)
+def test_excluded_paths_match_routes(route: str, excluded: str | None) -> None:
+    g = easy_auth.gate({"platform": ON, "globalValidation": {"requireAuthentication": True,
+                                                             "excludedPaths": ["/api/public/*", "/api/health"]}}, {})
+    assert g.excludes(route) == excluded
+
+
+def test_config_file_makes_easy_auth_unknown() -> None:
+    """https://learn.microsoft.com/azure/app-service/configure-authentication-file-based: with
+    platform.configFilePath the settings come from a file in the app's content, not from ARM."""
+    g = easy_auth.gate(published_example(), {})
+    assert not g.enforced and g.unknown and "/auth/config.json" in g.unknown
+
+
+def _entra_gate(issuer: str | None, settings: dict | None = None, **policy: list[str]) -> easy_auth.Gate:
+    auth = easy_auth_settings(providers={"azureActiveDirectory": entra(issuer, **policy)})
+    return easy_auth.gate(auth, {} if settings is None else settings)
+
+
+@pytest.mark.parametrize(
+    ("issuer", "settings", "policy", "kind"),
+    [
+        ("72f988bf-86f1-41af-91ab-2d7cd011db47", {}, {}, "organization"),
+        ("contoso.onmicrosoft.com", {}, {}, "organization"),
+        # /common/: every Entra tenant and personal Microsoft accounts; /organizations/: every Entra
+        # tenant (work and school accounts only). Both are multi-tenant:
+        # https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
+        ("common", {}, {}, "any_authenticated"),
+        ("organizations", {}, {}, "any_authenticated"),
+        # The built-in authorization policy and the allowed-tenants setting narrow a multi-tenant issuer:
+        # https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad#use-a-built-in-authorization-policy
+        ("organizations", {"WEBSITE_AUTH_AAD_ALLOWED_TENANTS": "11111111-2222-4333-8444-555555555555"}, {},
+         "organization"),
+        ("common", {}, {"allowed_applications": ["6f2d4e1a-0b3c-4d5e-8f90-a1b2c3d4e5f6"]}, "organization"),
+        ("common", {}, {"allowed_identities": ["0b1c2d3e-0000-4000-8000-000000000001"]}, "organization"),
+        ("common", {"WEBSITE_AUTH_AAD_ALLOWED_TENANTS": " "}, {}, "any_authenticated"),
+    ],
+)
+def test_entra_issuer_decides_who_signs_in(issuer: str, settings: dict, policy: dict, kind: str) -> None:
+    g = _entra_gate(issuer, settings, **policy)
+    assert g.enforced and g.principal_kind == kind, g.evidence
+
+
+@pytest.mark.parametrize("issuer", ["https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/",
+                                    "https://contoso.ciamlogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"])
+def test_a_customer_directory_admits_whoever_signs_up(issuer: str) -> None:
+    """Azure AD B2C and External ID tenants serve self-service sign-up for the public:
+    https://learn.microsoft.com/azure/active-directory-b2c/add-sign-up-and-sign-in-policy and
+    https://learn.microsoft.com/entra/external-id/customers/overview-customers-ciam"""
+    provider = entra(None)
+    provider["registration"]["openIdIssuer"] = issuer
+    gate = easy_auth.gate(easy_auth_settings(providers={"azureActiveDirectory": provider}), {})
+    assert gate.principal_kind == "any_authenticated" and "signs up" in gate.evidence
+    provider = entra(None, allowed_identities=["0b1c2d3e-0000-4000-8000-000000000001"])
+    provider["registration"]["openIdIssuer"] = issuer
+    gate = easy_auth.gate(easy_auth_settings(providers={"azureActiveDirectory": provider}), {})
+    assert gate.principal_kind == "organization"
+
+
+def test_entra_tenants_unknown_without_issuer_or_settings() -> None:
+    assert _entra_gate(None).unknown == "Entra ID sign-in without an openIdIssuer: the admitted tenants are not in ARM"
+    assert "WEBSITE_AUTH_AAD_ALLOWED_TENANTS" in (easy_auth.gate(
+        easy_auth_settings(providers={"azureActiveDirectory": entra("common")}), None).unknown or "")
+    # The built-in policy narrows without the app setting; a single-tenant issuer needs none either.
+    narrowed = entra("common", allowed_applications=["6f2d4e1a-0b3c-4d5e-8f90-a1b2c3d4e5f6"])
+    assert easy_auth.gate(easy_auth_settings(providers={"azureActiveDirectory": narrowed}), None).principal_kind == (
+        "organization"
+    )
+    assert easy_auth.gate(easy_auth_settings(), None).principal_kind == "organization"
 
 
 def test_social_login_is_any_authenticated() -> None:
-    auth = network.platform_auth({"platform": {"enabled": True}, "globalValidation": {"requireAuthentication": True}})
-    [path] = network.invocation_paths(auth, ["azureActiveDirectory", "google"], [], True, [], "Enabled")
+    g = easy_auth.gate(easy_auth_settings(providers={"azureActiveDirectory": entra(), **social()}), {})
+    [path] = network.invocation_paths(g, [], True, [], "Enabled")
     assert path.principal_kind == "any_authenticated" and path.auth == "platform" and not path.narrowed
 
 
@@ -204,6 +306,28 @@ def test_image_registry() -> None:
         ({"AzureWebJobsStorage__accountName": "a"}, "identity"),
         ({"AzureWebJobsStorage__blobServiceUri": "https://a.blob.core.windows.net"}, "identity"),
         ({"OTHER": "x"}, "none"),
+        # Identity-based host storage:
+        # https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
+        (
+            {
+                "AzureWebJobsStorage__credential": "managedidentity",
+                "AzureWebJobsStorage__clientId": "5b0e0f3a-1111-4222-8333-944455556666",
+                "AzureWebJobsStorage__queueServiceUri": "https://a.queue.core.windows.net",
+            },
+            "identity",
+        ),
+        ({"AzureWebJobsStorage__serviceUri": "https://a.blob.core.windows.net"}, "identity"),
+        # The content share of Windows / Elastic Premium apps holds a key too:
+        # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#website_contentazurefileconnectionstring
+        (
+            {
+                "AzureWebJobsStorage__accountName": "a",
+                "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING": "AccountName=a;AccountKey=k==",
+            },
+            "account_key",
+        ),
+        ({"WEBSITE_CONTENTAZUREFILECONNECTIONSTRING": "@Microsoft.KeyVault(SecretUri=https://v/secrets/s/)"},
+         "account_key"),
     ],
 )
 def test_storage_connection(app_settings: dict, expected: str) -> None:
@@ -228,7 +352,7 @@ def test_function_app_kinds(kind: str | None, expected: bool) -> None:
 
 def test_stacks_index_matches_linux_windows_and_flex_spellings() -> None:
     from providers.azure import lifecycle
-    from scanner.emulators.azure_arm import function_app_stacks
+    from scanner.demo.azure.builders import function_app_stacks
 
     idx = lifecycle.index(function_app_stacks(today="2026-11-28"))
     assert idx[lifecycle.normalize("python", "3.9")] == lifecycle.LiveStack(True, date(2025, 10, 31))
@@ -237,3 +361,14 @@ def test_stacks_index_matches_linux_windows_and_flex_spellings() -> None:
     assert idx[lifecycle.normalize("dotnet-isolated", "v8.0")].end_of_life == date(2026, 11, 10)
     assert idx[lifecycle.normalize("dotnet", "6.0")].deprecated is True
     assert lifecycle.normalize("powershell", "7.4.1") == ("powershell", "7.4")
+
+
+def test_scope_in_a_subscription_not_scanned_may_hold_function_apps() -> None:
+    other = "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg"
+    role = _builtin("Website Contributor")
+    scanned = frozenset({SUB.split("/")[-1]})
+    g = roles.classify([roles.Assignment(id="ra", scope=other, role=role)], frozenset({APP.lower()}), scanned)
+    assert g.modify_functions[0].reason.endswith("(in a subscription not scanned)")
+    g = roles.classify([roles.Assignment(id="ra", scope=SUB + "/resourceGroups/other", role=role)],
+                       frozenset({APP.lower()}), scanned)
+    assert g.modify_functions == []

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 from tests.azure.conftest import Run
-from tests.azure.estate import HOSTILE_APP, SECRETS, SUB_A, SUB_B, SUB_C, SUB_DISABLED, XSS
+from tests.azure.estate import HOSTILE_APP, SECRETS, SUB_A, SUB_B, SUB_C, SUB_DISABLED, XSS, shapes_c
+
+SHAPES_C = {site["name"] for site in shapes_c(SUB_C)}
 
 FUNCTION_APPS = {
     "a-anon-py39",
@@ -21,6 +23,7 @@ FUNCTION_APPS = {
     "c-node-win",
     "c-ps-win",
     "c-odd",
+    *SHAPES_C,
 }
 
 
@@ -51,7 +54,7 @@ def test_targets_per_subscription(scan: Run) -> None:
     assert (a["status"], a["functions"]) == ("partial", 5)
     assert "AuthorizationFailed: needs Microsoft.Web/sites/config/list/action" in a["error"]
     assert (b["status"], b["functions"], b["error"]) == ("complete", 4, None)
-    assert c["status"] == "partial" and "roleAssignments/read" in c["error"]
+    assert c["status"] == "partial" and "function apps not fully read" in c["error"]
     assert all(t["account"] != SUB_DISABLED for t in scan.doc["targets"])  # disabled: not scanned
 
 
@@ -95,6 +98,7 @@ def test_weak_linux_python_app(scan: Run) -> None:
     settings = {s["name"]: s for s in fn["secrets"]["settings"]}
     assert settings["STRIPE_API_KEY"]["classification"] == "plaintext_secret"
     assert settings["DB_PASSWORD"]["classification"] == "plaintext_secret"
+    assert settings["ORDERS_DB_URL"]["classification"] == "plaintext_secret"
     assert settings["OrdersDb"]["source"] == "connection_string"
     assert settings["OrdersDb"]["classification"] == "plaintext_secret"
     assert settings["LOG_LEVEL"]["classification"] == "ordinary"
@@ -171,15 +175,17 @@ def test_app_settings_forbidden_is_not_assessed_never_pass(scan: Run) -> None:
     assert fn["runtime"]["name"] == "python|3.11" and fn["network"]["public_ingress"] is True
 
 
-def test_role_assignments_forbidden_marks_identity_unknown(scan: Run) -> None:
+def test_role_assignments_weighed_by_scope_across_subscriptions(scan: Run) -> None:
+    """Owner on the resource group holding the app is admin; a management-group Reader assignment
+    is listed in the subscription as ARM does (inherited)."""
     fn = scan.fn("c-node-win")
-    assert set(fn["unknown"]) == {
-        "identity.admin",
-        "identity.wildcard",
-        "identity.privilege_escalation",
-        "identity.modify_functions",
-    }
-    assert scan.findings("c-node-win")["ZT-IAM-001"] == "NOT_ASSESSED"
+    assert fn["unknown"] == {}
+    ident = fn["identity"]
+    assert [g["resources"][0].rsplit("/", 1)[-1] for g in ident["admin"]] == ["rg-c"]
+    assert "/providers/Microsoft.Management/managementGroups/contoso" in [
+        g["resources"][0] for g in ident["wildcard"]
+    ]
+    assert scan.findings("c-node-win")["ZT-IAM-001"] == "FAIL"
     assert fn["runtime"]["name"] == "node|20" and fn["runtime"]["deprecated_on"] == "2026-04-30"
 
 

@@ -3,7 +3,7 @@ and never with a credential in the message."""
 
 from __future__ import annotations
 
-from scanner.emulators.azure_arm import serve
+from scanner.demo.azure.server import serve
 from tests.azure.conftest import ztscan
 from tests.azure.estate import SECRETS, SUB_A, SUB_B, SUB_C, estate
 

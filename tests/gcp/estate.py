@@ -17,7 +17,9 @@ HOSTILE = "<script>alert(1)</script>"
 DB_PASSWORD = "Tr0ub4dor&3-horse-battery-staple"
 GITHUB_TOKEN = "ghp_R4nd0mT0k3nV4lu3xxYYzz0123456789ab"
 AWS_KEY = "AKIAZ7QXTESTKEY12345"
-SECRET_VALUES = [DB_PASSWORD, GITHUB_TOKEN, AWS_KEY]
+INDEX_PASSWORD = "Hq3!vT9-Lm2#Zx8w"  # raw "!" and "#": a URL parser would cut it at the fragment
+PIP_INDEX_URL = f"https://deploy:{INDEX_PASSWORD}@pypi.internal/simple"
+SECRET_VALUES = [DB_PASSWORD, GITHUB_TOKEN, AWS_KEY, PIP_INDEX_URL, INDEX_PASSWORD]
 
 CLOSED_SA = f"closed-fn@{ALPHA}.iam.gserviceaccount.com"
 HARDENED_SA = f"hardened-fn@{ALPHA}.iam.gserviceaccount.com"
@@ -41,7 +43,7 @@ def build_estate() -> dict[str, Any]:
             "open-v1",
             runtime="python39",
             env={"DB_PASSWORD": DB_PASSWORD, "LOG_LEVEL": "debug"},
-            build_env={"GITHUB_TOKEN": GITHUB_TOKEN},
+            build_env={"GITHUB_TOKEN": GITHUB_TOKEN, "PIP_INDEX_URL": PIP_INDEX_URL},
             security_level="SECURE_OPTIONAL",
             registry="CONTAINER_REGISTRY",
             labels={"owner": HOSTILE},

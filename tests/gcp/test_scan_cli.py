@@ -159,6 +159,7 @@ def test_secrets_classified_never_stored(full_scan: Run) -> None:
     assert settings[("environment", "DB_PASSWORD")]["classification"] == "plaintext_secret"
     assert settings[("environment", "LOG_LEVEL")]["classification"] == "ordinary"
     assert settings[("build_environment", "GITHUB_TOKEN")]["classification"] == "plaintext_secret"
+    assert settings[("build_environment", "PIP_INDEX_URL")]["classification"] == "plaintext_secret"
     assert full_scan.fn("open-v1")["secrets"]["store_references"] == []
     aws = full_scan.fn("authn-v2")["secrets"]["settings"]
     assert aws[0]["name"] == "AWS_ACCESS_KEY_ID" and aws[0]["classification"] == "plaintext_secret"
