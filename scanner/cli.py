@@ -22,6 +22,7 @@ from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
 from scanner.outputs import OutputError
+from scanner.plan_cli import plan
 from scanner.progress import make_progress
 from scanner.provider import Provider, ProviderConfigError
 from scanner.run import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, assemble, exit_code
@@ -48,14 +49,22 @@ def _parse_scan_date(value: str | None) -> date | None:
         raise OptionsError(f"scan_date: {value!r} is not YYYY-MM-DD") from exc
 
 
-def write_reports(doc: ScanDocument, formats: list[str], out_dir: str | Path,
-                  branding: ReportOptions | None = None) -> list[str]:
+def check_formats(formats: list[str]) -> None:
     import reports
-    from scanner.outputs import write_all
 
     unknown = [f for f in formats if f not in reports.formats()]
     if unknown:
         raise OptionsError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(reports.formats())})")
+    missing = next((why for f in formats if (why := reports.unavailable(f))), None)
+    if missing:
+        raise OptionsError(f"--format: {missing}")
+
+
+def write_reports(doc: ScanDocument, formats: list[str], out_dir: str | Path,
+                  branding: ReportOptions | None = None) -> list[str]:
+    from scanner.outputs import write_all
+
+    check_formats(formats)
     if branding and branding.logo and not branding.logo.is_file():
         raise OptionsError(f"--logo: {branding.logo} is not a readable file")
     return write_all(doc, formats, out_dir, branding)
@@ -110,6 +119,7 @@ def print_summary(doc: ScanDocument, written: list[str], show_compliance: bool =
 
 def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
              branding: ReportOptions | None = None) -> int:
+    check_formats(scan_opts.formats)  # before a long scan, not after it
     started = datetime.now(UTC)
     collections = {}
     with make_progress(quiet) as progress:
@@ -176,6 +186,7 @@ def cli() -> None:
 
 cli.add_command(ScanGroup("scan", help="Scan a cloud: ztscan scan aws|azure|gcp [options]."))
 cli.add_command(history_group)
+cli.add_command(plan)
 
 
 @cli.group("checks")
@@ -294,6 +305,7 @@ def demo(out_dir: Path, formats: str, quiet: bool) -> None:
     # The demo keeps its history beside its reports, never in the user's store.
     scan_opts = ScanOptions(out=out_dir, formats=_formats(formats), store=str(out_dir / "history.db"))
     try:
+        check_formats(scan_opts.formats)  # before the emulators start
         with demo_providers(quiet) as providers:
             code = run_scan(providers, scan_opts, quiet)
     except (OptionsError, ProviderConfigError) as exc:
