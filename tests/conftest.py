@@ -8,13 +8,17 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scanner.demo.aws import estate
+from scanner.demo.aws.fixtures import ROLES, DemoFunction
 from scanner.demo.aws.moto_server import FAKE_CREDENTIALS, moto_server
+from scanner.demo.aws.proxy import ProxyState, aws_proxy
 
 
 @dataclass
@@ -76,3 +80,13 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def aws_env() -> dict[str, str]:
     return dict(FAKE_CREDENTIALS)
+
+
+@contextmanager
+def seeded_aws(moto_endpoint: str, functions: list[DemoFunction],
+               roles: dict[str, dict[str, Any]] | None = None) -> Iterator[str]:
+    """Seed functions into moto and serve them through the demo proxy, which answers what moto
+    cannot (function URL and code-signing listings) the way AWS does; yields the proxy's URL."""
+    recorded = estate.seed(moto_endpoint, functions, ROLES if roles is None else roles)
+    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, recorded=recorded)) as (proxied, _):
+        yield proxied

@@ -14,21 +14,21 @@ import boto3
 import pytest
 
 from scanner import outputs
-from scanner.demo import aws_estate
-from scanner.demo.aws_estate import DemoFunction
-from tests.conftest import run_cli
+from scanner.demo.aws.fixtures import PUBLIC_URL, DemoFunction
+from tests.conftest import run_cli, seeded_aws
 from tests.history_stores import BACKENDS, store_for
 from tests.test_history_store import scan_args
 
 SECRET = "sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUvWx"
-FUNCTIONS = [DemoFunction("open-door", "python3.12", "reader", url_auth="NONE", env={"STRIPE_KEY": SECRET}),
+FUNCTIONS = [DemoFunction("open-door", "python3.12", "reader", url_auth="NONE", permissions=[PUBLIC_URL],
+                          env={"STRIPE_KEY": SECRET}),
              DemoFunction("locked", "python3.12", "reader", url_auth="AWS_IAM")]
 
 
 @pytest.fixture(scope="module")
-def endpoint(moto_endpoint: str) -> str:
-    aws_estate.seed(moto_endpoint, FUNCTIONS, aws_estate.ROLES)
-    return moto_endpoint
+def endpoint(moto_endpoint: str) -> Iterator[str]:
+    with seeded_aws(moto_endpoint, FUNCTIONS) as proxied:
+        yield proxied
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -20,15 +20,14 @@ import boto3
 import pytest
 from sqlalchemy import create_engine, text
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_estate import DemoFunction
-from tests.conftest import CliResult, run_cli
+from scanner.demo.aws.fixtures import PUBLIC_URL, DemoFunction
+from tests.conftest import CliResult, run_cli, seeded_aws
 from tests.history_stores import BACKENDS, store_for
 
 FUNCTIONS = [
-    DemoFunction("public-api", "python3.12", "reader", url_auth="NONE"),
+    DemoFunction("public-api", "python3.12", "reader", url_auth="NONE", permissions=[PUBLIC_URL]),
     DemoFunction("worker", "python3.12", "reader"),
-    DemoFunction("legacy", "python3.12", "orders-admin", url_auth="NONE"),
+    DemoFunction("legacy", "python3.12", "orders-admin", url_auth="NONE", permissions=[PUBLIC_URL]),
 ]
 URL_CHECK = "ZT-NET-001"
 
@@ -58,16 +57,19 @@ def story(request: pytest.FixtureRequest, moto_endpoint: str, aws_env: dict[str,
     tmp = tmp_path_factory.mktemp(f"story-{request.param}")
     with store_for(request.param, tmp) as store:
         urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
-        aws_estate.seed(moto_endpoint, FUNCTIONS, aws_estate.ROLES)
-        lam = boto3.client("lambda", endpoint_url=moto_endpoint, region_name="us-east-1", **{
-            k.lower(): v for k, v in aws_env.items() if k != "AWS_DEFAULT_REGION"})
-        scans = [_scan(moto_endpoint, aws_env, tmp / "1", store)]
-        lam.update_function_url_config(FunctionName="public-api", AuthType="AWS_IAM")  # the fix
-        lam.delete_function(FunctionName="legacy")
-        scans.append(_scan(moto_endpoint, aws_env, tmp / "2", store))
-        lam.create_function_url_config(FunctionName="worker", AuthType="NONE")  # a new weakness
-        scans.append(_scan(moto_endpoint, aws_env, tmp / "3", store))
-        yield Story(store, scans)
+        with seeded_aws(moto_endpoint, FUNCTIONS) as endpoint:
+            lam = boto3.client("lambda", endpoint_url=moto_endpoint, region_name="us-east-1", **{
+                k.lower(): v for k, v in aws_env.items() if k != "AWS_DEFAULT_REGION"})
+            scans = [_scan(endpoint, aws_env, tmp / "1", store)]
+            lam.update_function_url_config(FunctionName="public-api", AuthType="AWS_IAM")  # the fix
+            lam.delete_function(FunctionName="legacy")
+            scans.append(_scan(endpoint, aws_env, tmp / "2", store))
+            # A new weakness: a URL anyone may call (AuthType NONE and the public statement AWS requires).
+            lam.create_function_url_config(FunctionName="worker", AuthType="NONE")
+            lam.add_permission(FunctionName="worker", Action="lambda:InvokeFunctionUrl", **{
+                k: v for k, v in PUBLIC_URL.items() if k != "Action"})
+            scans.append(_scan(endpoint, aws_env, tmp / "3", store))
+            yield Story(store, scans)
 
 
 def test_the_summary_line_counts_each_scan_against_the_last(story: Story) -> None:

@@ -19,25 +19,24 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_estate import DemoFunction
+from scanner.demo.aws.fixtures import PUBLIC_URL, DemoFunction
 from scanner.document import ScanDocument
 from scanner.provider import Collection, TargetStatus
 from scanner.run import assemble
 from scanner.store import record_scan, tables
 from scanner.store.engine import HEAD, head_revision, make_engine, migrate, open_engine, to_url
-from tests.conftest import CliResult, cli_env, run_cli
+from tests.conftest import CliResult, cli_env, run_cli, seeded_aws
 from tests.history_stores import BACKENDS, store_for
 from tests.test_diff import _function
 
-FUNCTIONS = [DemoFunction("edge", "python3.12", "reader", url_auth="NONE"),
+FUNCTIONS = [DemoFunction("edge", "python3.12", "reader", url_auth="NONE", permissions=[PUBLIC_URL]),
              DemoFunction("quiet", "python3.12", "reader")]
 
 
 @pytest.fixture(scope="module")
-def endpoint(moto_endpoint: str) -> str:
-    aws_estate.seed(moto_endpoint, FUNCTIONS, aws_estate.ROLES)
-    return moto_endpoint
+def endpoint(moto_endpoint: str) -> Iterator[str]:
+    with seeded_aws(moto_endpoint, FUNCTIONS) as proxied:
+        yield proxied
 
 
 @pytest.fixture(params=BACKENDS)

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from scanner.demo import aws_estate
-from scanner.demo.aws_proxy import ProxyState, aws_proxy
+from scanner.demo.aws import estate as aws_estate
+from scanner.demo.aws import fixtures
+from scanner.demo.aws.proxy import ProxyState, aws_proxy
 from scanner.document import ScanDocument
 from scanner.findings import Status
 from scanner.grading import grade_all
@@ -117,11 +118,11 @@ def test_plan_command_prints_text_and_json(tmp_path: Path) -> None:
 # --- End to end on the AWS demo estate (the whole demo's first change is on GCP, so this scans AWS alone) ---
 
 SAFE_RUNTIMES = {"python": "python3.13", "nodejs": "nodejs22.x", "java": "java21"}
-NARROW = aws_estate._policy({"Effect": "Allow", "Action": ["dynamodb:GetItem"],
-                             "Resource": f"arn:aws:dynamodb:us-east-1:{aws_estate.DEMO_ACCOUNT}:table/orders"})
+NARROW = fixtures._policy({"Effect": "Allow", "Action": ["dynamodb:GetItem"],
+                             "Resource": f"arn:aws:dynamodb:us-east-1:{fixtures.DEMO_ACCOUNT}:table/orders"})
 
 
-def _apply(change: dict[str, Any], functions: list[aws_estate.DemoFunction],
+def _apply(change: dict[str, Any], functions: list[fixtures.DemoFunction],
            roles: dict[str, dict[str, Any]]) -> None:
     """Make the plan's change in the estate's seed, the way an engineer would in their IaC."""
     role = change["target"].rsplit("/", 1)[-1]
@@ -142,12 +143,12 @@ def _apply(change: dict[str, Any], functions: list[aws_estate.DemoFunction],
         pytest.fail(f"the first change is {change['kind']}: teach this test to make it")
 
 
-def _scan_aws(endpoint: str, env: dict[str, str], out: Path, functions: list[aws_estate.DemoFunction],
+def _scan_aws(endpoint: str, env: dict[str, str], out: Path, functions: list[fixtures.DemoFunction],
               roles: dict[str, dict[str, Any]]) -> CliResult:
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
-    overlay = aws_estate.seed(endpoint, functions, roles)
-    with aws_proxy(endpoint, ProxyState(endpoint, overlay=overlay)) as (proxied, _):
-        result = run_cli(["scan", "aws", "--endpoint-url", proxied, "--regions", ",".join(aws_estate.REGIONS),
+    recorded = aws_estate.seed(endpoint, functions, roles)
+    with aws_proxy(endpoint, ProxyState(endpoint, recorded=recorded)) as (proxied, _):
+        result = run_cli(["scan", "aws", "--endpoint-url", proxied, "--regions", ",".join(fixtures.REGIONS),
                           "--format", "json", "--out", str(out)], out, env)
     assert result.code in (0, 1), result.stderr
     return result
@@ -156,8 +157,8 @@ def _scan_aws(endpoint: str, env: dict[str, str], out: Path, functions: list[aws
 def test_making_the_first_change_raises_the_score_as_predicted(
     moto_endpoint: str, aws_env: dict[str, str], tmp_path: Path
 ) -> None:
-    functions = copy.deepcopy(aws_estate.FUNCTIONS)
-    roles = copy.deepcopy(aws_estate.ROLES)
+    functions = copy.deepcopy(fixtures.FUNCTIONS)
+    roles = copy.deepcopy(fixtures.ROLES)
     before = _scan_aws(moto_endpoint, aws_env, tmp_path / "before", functions, roles).document
     first = before["remediation_plan"]["changes"][0]
     assert first["provider"] == "aws" and first["gain"] > 0
