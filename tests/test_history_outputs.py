@@ -142,11 +142,13 @@ def test_notify_sends_one_message_with_the_new_findings_and_no_secret(
 
 
 def test_reports_go_to_s3_whole_with_the_json_last(
-        endpoint: str, aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+        endpoint: str, moto_endpoint: str, aws_env: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The scan reads Lambda through the demo proxy; the reports go to moto's S3 itself.
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
     s3.create_bucket(Bucket="ztscan-reports")
-    env = {**aws_env, "AWS_ENDPOINT_URL_S3": endpoint}
+    env = {**aws_env, "AWS_ENDPOINT_URL_S3": moto_endpoint}
     args = ["scan", "aws", "--endpoint-url", endpoint, "--regions", "us-east-1", "--format", "json,html,sarif",
             "--out", "s3://ztscan-reports/nightly/", "--store", str(tmp_path / "h.db")]
     result = run_cli(args, None, env)

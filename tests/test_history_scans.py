@@ -61,7 +61,10 @@ def story(request: pytest.FixtureRequest, moto_endpoint: str, aws_env: dict[str,
             lam = boto3.client("lambda", endpoint_url=moto_endpoint, region_name="us-east-1", **{
                 k.lower(): v for k, v in aws_env.items() if k != "AWS_DEFAULT_REGION"})
             scans = [_scan(endpoint, aws_env, tmp / "1", store)]
-            lam.update_function_url_config(FunctionName="public-api", AuthType="AWS_IAM")  # the fix
+            # The fix: the URL requires IAM, and the public statement goes (AWS_IAM with Principal "*"
+            # would still admit every AWS account).
+            lam.update_function_url_config(FunctionName="public-api", AuthType="AWS_IAM")
+            lam.remove_permission(FunctionName="public-api", StatementId=PUBLIC_URL["StatementId"])
             lam.delete_function(FunctionName="legacy")
             scans.append(_scan(endpoint, aws_env, tmp / "2", store))
             # A new weakness: a URL anyone may call (AuthType NONE and the public statement AWS requires).
