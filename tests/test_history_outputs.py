@@ -18,10 +18,12 @@ from scanner.demo import aws_estate
 from scanner.demo.aws_estate import DemoFunction
 from tests.conftest import run_cli
 from tests.history_stores import BACKENDS, store_for
+from tests.test_history_scans import PUBLIC
 from tests.test_history_store import scan_args
 
 SECRET = "sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUvWx"
-FUNCTIONS = [DemoFunction("open-door", "python3.12", "reader", url_auth="NONE", env={"STRIPE_KEY": SECRET}),
+FUNCTIONS = [DemoFunction("open-door", "python3.12", "reader", url_auth="NONE", env={"STRIPE_KEY": SECRET},
+                          permissions=[PUBLIC]),
              DemoFunction("locked", "python3.12", "reader", url_auth="AWS_IAM")]
 
 
