@@ -5,13 +5,15 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from providers.aws.errors import describe
 from providers.aws.functions import RegionCollector
 from providers.aws.iam import AccountIam
+from providers.aws.quotas import QUOTAS
 from providers.aws.targets import Account, Api, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
+from scanner.pacing import Pacer, RateSetting, configured_quotas, validate_rates
 from scanner.provider import (
     Collection,
     ProgressSink,
@@ -32,6 +34,17 @@ class AwsOptions(ProviderOptions):
     external_id: str | None = Field(None, description="ExternalId for the assumed roles")
     endpoint_url: str | None = Field(None, description="Send every AWS API call to this endpoint")
     retry_mode: Literal["standard", "adaptive"] = Field("standard", description="botocore retry mode")
+    rates: dict[str, RateSetting] = Field(
+        default_factory=dict,
+        description="Requests per second per account and region for a quota bucket (lambda, get_policy, "
+                    "get_function, ec2), or 'off'; default: AWS's documented quotas",
+        json_schema_extra={"flag": "--aws-rate"},
+    )
+
+    @field_validator("rates")
+    @classmethod
+    def _rates(cls, value: dict[str, RateSetting]) -> dict[str, RateSetting]:
+        return validate_rates(value, QUOTAS)
 
 
 class AwsProvider(Provider):
@@ -42,7 +55,8 @@ class AwsProvider(Provider):
 
     def collect(self, progress: ProgressSink) -> Collection:
         opts = self.options
-        api = Api.build(opts.endpoint_url, opts.workers, opts.retry_mode)
+        api = Api.build(opts.endpoint_url, opts.workers, opts.retry_mode,
+                        Pacer(configured_quotas(QUOTAS, opts.rates)))
         accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id, api)
         functions: list[ServerlessFunction] = []
         # Two pools: region tasks wait on function tasks, so they must not share workers.

@@ -35,7 +35,8 @@ class RegionCollector:
         """Made on first use: a region without VPC functions or CMKs never loads the EC2/KMS models,
         which are the largest part of the scanner's memory."""
         if service not in self._clients:
-            self._clients[service] = client(self.account.session, service, self.api, self.region)
+            self._clients[service] = client(self.account.session, service, self.api, self.region,
+                                            account=self.account.id)
         return self._clients[service]
 
     def collect(self) -> tuple[list[ServerlessFunction], TargetStatus]:
