@@ -14,11 +14,17 @@ each HTTP attempt and ``throttled`` on a throttling answer.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 RECOVERY_SECONDS = 10.0  # from the halved rate back to the configured one, linearly
 SLOWEST_FRACTION = 0.125  # repeated throttling never slows a bucket below 1/8 of its rate
@@ -120,6 +126,46 @@ class Pacer:
     def throttles(self) -> int:
         with self._lock:
             return sum(b.throttles for b in self._buckets.values())
+
+
+class FairShare:
+    """Splits one pool of call workers evenly among the targets (account-regions) collected at once.
+
+    Quotas are per target, so a worker waiting on one target's bucket is a worker lost to all the
+    others. Without a share, the first region to list its functions queues all of them ahead of the
+    other regions, every worker then waits on that one region's quota, and regions that could run in
+    parallel (their quotas are independent) run one after the other."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._active = 0
+        self._lock = threading.Lock()
+
+    def _share(self) -> int:
+        with self._lock:
+            return max(1, math.ceil(self.workers / max(self._active, 1)))
+
+    def map(self, pool: Executor, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """Like ``pool.map``, with at most this target's share of the workers busy at a time."""
+        with self._lock:
+            self._active += 1
+        results: dict[int, R] = {}
+        pending: dict[Future[R], int] = {}
+        try:
+            submitted = 0
+            while submitted < len(items) or pending:
+                while submitted < len(items) and len(pending) < self._share():
+                    pending[pool.submit(fn, items[submitted])] = submitted
+                    submitted += 1
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results[pending.pop(future)] = future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+            with self._lock:
+                self._active -= 1
+        return [results[i] for i in range(len(items))]
 
 
 def retry_after_seconds(value: str | None) -> float | None:

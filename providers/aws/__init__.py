@@ -13,7 +13,7 @@ from providers.aws.iam import AccountIam
 from providers.aws.quotas import QUOTAS
 from providers.aws.targets import Account, Api, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
-from scanner.pacing import Pacer, RateSetting, configured_quotas, validate_rates
+from scanner.pacing import FairShare, Pacer, RateSetting, configured_quotas, validate_rates
 from scanner.provider import (
     Collection,
     ProgressSink,
@@ -59,6 +59,7 @@ class AwsProvider(Provider):
                         Pacer(configured_quotas(QUOTAS, opts.rates)))
         accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id, api)
         functions: list[ServerlessFunction] = []
+        share = FairShare(opts.workers)
         # Two pools: region tasks wait on function tasks, so they must not share workers.
         with ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool, \
                 ThreadPoolExecutor(opts.workers, "aws-call") as calls_pool:
@@ -76,7 +77,7 @@ class AwsProvider(Provider):
                 # Submitted before its regions: the FIFO pool starts it before any task that waits on it.
                 iam = regions_pool.submit(AccountIam, account, api)
                 jobs += [((account, region),
-                          regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress))
+                          regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress, share))
                          for region in regions]
             for (account, region), job in jobs:
                 try:
@@ -92,5 +93,5 @@ class AwsProvider(Provider):
 
     @staticmethod
     def _region(account: Account, region: str, api: Api, iam_job: Future[AccountIam], pool: ThreadPoolExecutor,
-                progress: ProgressSink) -> tuple[list[ServerlessFunction], TargetStatus]:
-        return RegionCollector(account, region, api, iam_job.result(), pool, progress).collect()
+                progress: ProgressSink, share: FairShare) -> tuple[list[ServerlessFunction], TargetStatus]:
+        return RegionCollector(account, region, api, iam_job.result(), pool, progress, share).collect()

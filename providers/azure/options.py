@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from providers.azure.pacing import QUOTAS
+from scanner.pacing import RateSetting, validate_rates
 from scanner.provider import ProviderOptions
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -50,6 +52,18 @@ class AzureOptions(ProviderOptions):
         description="Azure cloud: sets the ARM endpoint and the sign-in authority",
         json_schema_extra={"flag": "--azure-cloud"},
     )
+
+    rates: dict[str, RateSetting] = Field(
+        default_factory=dict,
+        description="Requests per second per subscription for an ARM quota bucket (reads, writes, deletes), "
+                    "or 'off'; default: ARM's documented token-bucket limits",
+        json_schema_extra={"flag": "--azure-rate"},
+    )
+
+    @field_validator("rates")
+    @classmethod
+    def _rates(cls, value: dict[str, RateSetting]) -> dict[str, RateSetting]:
+        return validate_rates(value, QUOTAS)
 
     @field_validator("subscriptions")
     @classmethod
