@@ -69,6 +69,15 @@ def _buckets(by_operation: dict[str, int]) -> dict[str, int]:
     return buckets
 
 
+def seeded_proxy_state(upstream: str, count: int, regions: list[str]) -> ProxyState:
+    """Seed the bench estate into moto; the demo proxy's state with the responses it records."""
+    functions, roles = estate_specs(count, regions)
+    started = time.perf_counter()
+    recorded = estate.seed(upstream, functions, roles)
+    print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
+    return ProxyState(upstream, recorded=recorded)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--functions", type=int, default=600)
@@ -77,11 +86,7 @@ def main() -> None:
     regions = REGIONS[: args.regions]
 
     with moto_process() as (upstream, env):
-        functions, roles = estate_specs(args.functions, regions)
-        started = time.perf_counter()
-        recorded = estate.seed(upstream, functions, roles)
-        print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
-        state = ProxyState(upstream, recorded=recorded)
+        state = seeded_proxy_state(upstream, args.functions, regions)
         with tempfile.TemporaryDirectory() as out, aws_proxy(upstream, state) as (proxy, _):
             scan = run_measured(
                 [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", proxy, "--regions",

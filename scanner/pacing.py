@@ -21,7 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from functools import partial
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -217,3 +220,13 @@ def validate_rates(rates: Mapping[str, RateSetting], defaults: Mapping[str, Quot
             raise ValueError(f"{name}: the rate must be above 0 requests per second (or 'off')")
         clean[name] = number
     return clean
+
+
+def rates_type(defaults: Mapping[str, Quota]) -> Any:
+    """The type of a provider option that sets its quota buckets' rates (validated against them):
+    a CLI flag given as NAME=RATE pairs and a config-file table."""
+    return Annotated[dict[str, RateSetting], AfterValidator(partial(_validated, defaults=defaults))]
+
+
+def _validated(rates: dict[str, RateSetting], defaults: Mapping[str, Quota]) -> dict[str, RateSetting]:
+    return validate_rates(rates, defaults)

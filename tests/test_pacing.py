@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -13,6 +15,7 @@ import pytest
 from scanner.pacing import (
     RECOVERY_SECONDS,
     SLOWEST_FRACTION,
+    FairShare,
     Pacer,
     Quota,
     TokenBucket,
@@ -194,3 +197,45 @@ def test_rate_settings_raise_lower_or_turn_off_a_bucket() -> None:
 def test_bad_rate_settings_are_refused(rates: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_rates(rates, {"lambda": Quota(15)})  # type: ignore[arg-type]
+
+
+def test_fair_share_splits_the_workers_among_the_targets_collected_at_once() -> None:
+    """Region b is busy (its tasks wait on its quota); region a, joining, gets half of 4 workers
+    rather than queueing all its tasks behind b's. Alone, b could take all 4."""
+    share = FairShare(4)
+    b_started, release_b = threading.Event(), threading.Event()
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    def b_task(number: int) -> int:
+        b_started.set()
+        release_b.wait(5)
+        return number
+
+    def a_task(number: int) -> int:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.002)
+        with lock:
+            in_flight[0] -= 1
+        return number * 10
+
+    with ThreadPoolExecutor(8) as pool:
+        b_result: list[list[int]] = []
+        b = threading.Thread(target=lambda: b_result.append(share.map(pool, b_task, list(range(6)))))
+        b.start()
+        assert b_started.wait(5)
+        assert share.map(pool, a_task, list(range(20))) == [i * 10 for i in range(20)], "in order"
+        release_b.set()
+        b.join()
+    assert most[0] == 2
+    assert b_result == [list(range(6))]
+
+
+def test_fair_share_passes_on_a_task_error() -> None:
+    def boom(item: int) -> int:
+        raise ValueError(f"item {item}")
+
+    with ThreadPoolExecutor(2) as pool, pytest.raises(ValueError, match="item 0"):
+        FairShare(2).map(pool, boom, [0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from providers.aws.errors import describe
 from providers.aws.functions import RegionCollector
@@ -13,7 +13,7 @@ from providers.aws.iam import AccountIam
 from providers.aws.quotas import QUOTAS
 from providers.aws.targets import Account, Api, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
-from scanner.pacing import FairShare, Pacer, RateSetting, configured_quotas, validate_rates
+from scanner.pacing import FairShare, Pacer, configured_quotas, rates_type
 from scanner.provider import (
     Collection,
     ProgressSink,
@@ -34,17 +34,10 @@ class AwsOptions(ProviderOptions):
     external_id: str | None = Field(None, description="ExternalId for the assumed roles")
     endpoint_url: str | None = Field(None, description="Send every AWS API call to this endpoint")
     retry_mode: Literal["standard", "adaptive"] = Field("standard", description="botocore retry mode")
-    rates: dict[str, RateSetting] = Field(
-        default_factory=dict,
+    rates: rates_type(QUOTAS) = Field(  # type: ignore[valid-type]
+        default_factory=dict, json_schema_extra={"flag": "--aws-rate"},
         description="Requests per second per account and region for a quota bucket (lambda, get_policy, "
-                    "get_function, ec2), or 'off'; default: AWS's documented quotas",
-        json_schema_extra={"flag": "--aws-rate"},
-    )
-
-    @field_validator("rates")
-    @classmethod
-    def _rates(cls, value: dict[str, RateSetting]) -> dict[str, RateSetting]:
-        return validate_rates(value, QUOTAS)
+                    "get_function, ec2), or 'off'; default: AWS's documented quotas")
 
 
 class AwsProvider(Provider):

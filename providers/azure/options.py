@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 
 from providers.azure.pacing import QUOTAS
-from scanner.pacing import RateSetting, validate_rates
+from scanner.pacing import rates_type
 from scanner.provider import ProviderOptions
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -53,17 +53,10 @@ class AzureOptions(ProviderOptions):
         json_schema_extra={"flag": "--azure-cloud"},
     )
 
-    rates: dict[str, RateSetting] = Field(
-        default_factory=dict,
+    rates: rates_type(QUOTAS) = Field(  # type: ignore[valid-type]
+        default_factory=dict, json_schema_extra={"flag": "--azure-rate"},
         description="Requests per second per subscription for an ARM quota bucket (reads, writes, deletes), "
-                    "or 'off'; default: ARM's documented token-bucket limits",
-        json_schema_extra={"flag": "--azure-rate"},
-    )
-
-    @field_validator("rates")
-    @classmethod
-    def _rates(cls, value: dict[str, RateSetting]) -> dict[str, RateSetting]:
-        return validate_rates(value, QUOTAS)
+                    "or 'off'; default: ARM's documented token-bucket limits")
 
     @field_validator("subscriptions")
     @classmethod

@@ -47,6 +47,7 @@ class QuotaGate:
     # (region, bucket) -> requests served / answered 429
     admitted: Counter[tuple[str, str]] = field(default_factory=Counter)
     throttled: Counter[tuple[str, str]] = field(default_factory=Counter)
+    first_lambda: float | None = None  # time.monotonic() of the first Lambda request
     _buckets: dict[tuple[str, str, str], tuple[float, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -60,6 +61,7 @@ class QuotaGate:
         key = (scope["key"], scope["region"], bucket)
         with self._lock:
             now = time.monotonic()
+            self.first_lambda = self.first_lambda or now
             tokens, last = self._buckets.get(key, (rate, now))
             tokens = min(rate, tokens + (now - last) * rate)
             if tokens >= 1:
