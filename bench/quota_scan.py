@@ -76,6 +76,9 @@ def _measure(upstream: str, env: dict[str, str], state: ProxyState, regions: lis
     verdict = "within" if seconds <= target and not lost else "NOT within"
     print(f"{label}: wall {seconds:.1f}s, quota-bound limit {limit:.1f}s (+ start-up {startup:.1f}s), "
           f"throttled {throttled} request(s), exit {code}; {verdict} 1.5x limit + start-up ({target:.1f}s)")
+    if gate.first_lambda is not None and gate.last_lambda is not None:
+        print(f"    Lambda requests from the first to the last: {gate.last_lambda - gate.first_lambda:.1f}s "
+              f"(the rest is start-up and evaluating and writing the reports)")
     for (region, bucket), count in sorted(gate.admitted.items()):
         print(f"    {region} {bucket}: {count} requests ({count / gate.rates[bucket]:.1f}s at "
               f"{gate.rates[bucket]:g}/s), {gate.throttled[region, bucket]} throttled")

@@ -52,10 +52,14 @@ class AwsProvider(Provider):
                         Pacer(configured_quotas(QUOTAS, opts.rates)))
         accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id, api)
         functions: list[ServerlessFunction] = []
-        share = FairShare(opts.workers)
+        # A paced call spends much of its time waiting for a token (a 15/s bucket hands one out every
+        # 67 ms, longer than a request takes), so twice the workers keep every region's buckets busy;
+        # the buckets, not the thread count, bound the request rate.
+        call_threads = opts.workers * 2
+        share = FairShare(call_threads)
         # Two pools: region tasks wait on function tasks, so they must not share workers.
         with ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool, \
-                ThreadPoolExecutor(opts.workers, "aws-call") as calls_pool:
+                ThreadPoolExecutor(call_threads, "aws-call") as calls_pool:
             jobs: list[tuple[tuple[Account, str], Future[tuple[list[ServerlessFunction], TargetStatus]]]] = []
             for account in accounts:
                 try:

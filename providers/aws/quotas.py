@@ -22,7 +22,7 @@ QUOTAS: dict[str, Quota] = {
     "ec2": Quota(20, burst=100),
 }
 _LAMBDA_OWN_BUCKETS = {"GetPolicy": "get_policy", "GetFunction": "get_function"}
-# Every throttling code botocore's standard retry mode treats as throttling, plus Lambda's own.
+# The error codes botocore's standard retry mode treats as throttling (botocore.retries.standard).
 THROTTLING_CODES = {
     "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
     "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",

@@ -47,7 +47,8 @@ class QuotaGate:
     # (region, bucket) -> requests served / answered 429
     admitted: Counter[tuple[str, str]] = field(default_factory=Counter)
     throttled: Counter[tuple[str, str]] = field(default_factory=Counter)
-    first_lambda: float | None = None  # time.monotonic() of the first Lambda request
+    first_lambda: float | None = None  # time.monotonic() of the first and the last Lambda request
+    last_lambda: float | None = None
     _buckets: dict[tuple[str, str, str], tuple[float, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -62,6 +63,7 @@ class QuotaGate:
         with self._lock:
             now = time.monotonic()
             self.first_lambda = self.first_lambda or now
+            self.last_lambda = now
             tokens, last = self._buckets.get(key, (rate, now))
             tokens = min(rate, tokens + (now - last) * rate)
             if tokens >= 1:
