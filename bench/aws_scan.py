@@ -13,32 +13,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
+from measure import moto_process, run_measured  # a sibling script module: bench/ is on sys.path when run
 
 from scanner.demo.aws import estate, fixtures
 from scanner.demo.aws.fixtures import DemoAlias, DemoFunction
-from scanner.demo.aws.moto_server import FAKE_CREDENTIALS
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
 
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "sa-east-1"]
 RUNTIMES = ["python3.12", "python3.9", "nodejs22.x", "nodejs18.x", "java17", "python3.13"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _estate(count: int, regions: list[str]) -> tuple[list[DemoFunction], dict[str, dict]]:
+def estate_specs(count: int, regions: list[str]) -> tuple[list[DemoFunction], dict[str, dict]]:
     roles = {f"role-{i}": {"inline": fixtures.BASIC_LOGS} for i in range(25)}
     roles["role-0"] = fixtures.ROLES["orders-admin"]
     roles["role-1"] = fixtures.ROLES["deployer"]
@@ -82,6 +72,15 @@ def _buckets(by_operation: dict[str, int]) -> dict[str, int]:
     return buckets
 
 
+def seeded_proxy_state(upstream: str, count: int, regions: list[str]) -> ProxyState:
+    """Seed the bench estate into moto; the demo proxy's state with the responses it records."""
+    functions, roles = estate_specs(count, regions)
+    started = time.perf_counter()
+    recorded = estate.seed(upstream, functions, roles)
+    print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
+    return ProxyState(upstream, recorded=recorded)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--functions", type=int, default=600)
@@ -90,23 +89,8 @@ def main() -> None:
     args = parser.parse_args()
     regions = REGIONS[: args.regions]
 
-    port = _free_port()
-    env = {**os.environ, **FAKE_CREDENTIALS, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
-    moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    upstream = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        functions, roles = _estate(args.functions, regions)
-        started = time.perf_counter()
-        recorded = estate.seed(upstream, functions, roles)
-        print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
-        state = ProxyState(upstream, recorded=recorded)
+    with moto_process() as (upstream, env):
+        state = seeded_proxy_state(upstream, args.functions, regions)
         with tempfile.TemporaryDirectory() as out, aws_proxy(upstream, state) as (proxy, _):
             scan = run_measured(
                 [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", proxy, "--regions",
@@ -127,9 +111,6 @@ def main() -> None:
         for operation, count in sorted(by_operation.items(), key=lambda item: -item[1]):
             print(f"  {count:6d}  {operation}")
         print(f"peak RSS of the scan process: {peak_mb:.0f} MB")
-    finally:
-        moto.terminate()
-        moto.wait()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,13 @@ def _is_list(annotation: Any) -> bool:
     return origin is list
 
 
+def _is_dict(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_dict(a) for a in typing.get_args(annotation) if a is not type(None))
+    return origin is dict
+
+
 def _is_bool(annotation: Any) -> bool:
     return annotation is bool or (
         typing.get_origin(annotation) in (typing.Union, types.UnionType) and bool in typing.get_args(annotation)
@@ -44,7 +51,9 @@ def click_params(model: type[BaseModel]) -> list[click.Option]:
             params.append(click.Option([flag, name], is_flag=True, default=None, help=help_text))
         elif _is_bool(field.annotation):
             params.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
-        elif _is_list(field.annotation):
+        elif _is_list(field.annotation) or _is_dict(field.annotation):
+            if _is_dict(field.annotation):
+                help_text += " as NAME=VALUE"
             repeatable = help_text + " (repeatable or comma-separated)"
             params.append(click.Option([flag, name], multiple=True, help=repeatable))
         else:
@@ -56,6 +65,17 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _pairs(flag: str, values: tuple[str, ...]) -> dict[str, str]:
+    """NAME=VALUE items of a table option given on the command line."""
+    pairs: dict[str, str] = {}
+    for item in _split(values):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise OptionsError(f"{flag}: {item!r} is not NAME=VALUE")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
 def build(model: type[BaseModel], cli_values: dict[str, Any], config: dict[str, Any], where: str) -> Any:
     """Config-file values, overridden by whatever was given on the command line."""
     merged = dict(config)
@@ -63,7 +83,13 @@ def build(model: type[BaseModel], cli_values: dict[str, Any], config: dict[str, 
         value = cli_values.get(name)
         if value is None or value == ():
             continue
-        merged[name] = _split(value) if _is_list(field.annotation) else value
+        if _is_dict(field.annotation):
+            # A table: the command line overrides the config file one key at a time.
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            base = merged.get(name)
+            merged[name] = {**(base if isinstance(base, dict) else {}), **_pairs(_flag(name, extra), value)}
+        else:
+            merged[name] = _split(value) if _is_list(field.annotation) else value
     try:
         return model.model_validate(merged)
     except ValidationError as exc:

@@ -10,8 +10,10 @@ from pydantic import Field
 from providers.aws.errors import describe
 from providers.aws.functions import RegionCollector
 from providers.aws.iam import AccountIam
+from providers.aws.quotas import QUOTAS
 from providers.aws.targets import Account, Api, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
+from scanner.pacing import FairShare, Pacer, configured_quotas, rates_type
 from scanner.provider import (
     Collection,
     ProgressSink,
@@ -32,6 +34,10 @@ class AwsOptions(ProviderOptions):
     external_id: str | None = Field(None, description="ExternalId for the assumed roles")
     endpoint_url: str | None = Field(None, description="Send every AWS API call to this endpoint")
     retry_mode: Literal["standard", "adaptive"] = Field("standard", description="botocore retry mode")
+    rates: rates_type(QUOTAS) = Field(  # type: ignore[valid-type]
+        default_factory=dict, json_schema_extra={"flag": "--aws-rate"},
+        description="Requests per second per account and region for a quota bucket (lambda, get_policy, "
+                    "get_function, ec2), or 'off'; default: AWS's documented quotas")
 
 
 class AwsProvider(Provider):
@@ -42,12 +48,18 @@ class AwsProvider(Provider):
 
     def collect(self, progress: ProgressSink) -> Collection:
         opts = self.options
-        api = Api.build(opts.endpoint_url, opts.workers, opts.retry_mode)
+        api = Api.build(opts.endpoint_url, opts.workers, opts.retry_mode,
+                        Pacer(configured_quotas(QUOTAS, opts.rates)))
         accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id, api)
         functions: list[ServerlessFunction] = []
+        # A paced call spends much of its time waiting for a token (a 15/s bucket hands one out every
+        # 67 ms, longer than a request takes), so twice the workers keep every region's buckets busy;
+        # the buckets, not the thread count, bound the request rate.
+        call_threads = opts.workers * 2
+        share = FairShare(call_threads)
         # Two pools: region tasks wait on function tasks, so they must not share workers.
         with ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool, \
-                ThreadPoolExecutor(opts.workers, "aws-call") as calls_pool:
+                ThreadPoolExecutor(call_threads, "aws-call") as calls_pool:
             jobs: list[tuple[tuple[Account, str], Future[tuple[list[ServerlessFunction], TargetStatus]]]] = []
             for account in accounts:
                 try:
@@ -62,7 +74,7 @@ class AwsProvider(Provider):
                 # Submitted before its regions: the FIFO pool starts it before any task that waits on it.
                 iam = regions_pool.submit(AccountIam, account, api)
                 jobs += [((account, region),
-                          regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress))
+                          regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress, share))
                          for region in regions]
             for (account, region), job in jobs:
                 try:
@@ -78,5 +90,5 @@ class AwsProvider(Provider):
 
     @staticmethod
     def _region(account: Account, region: str, api: Api, iam_job: Future[AccountIam], pool: ThreadPoolExecutor,
-                progress: ProgressSink) -> tuple[list[ServerlessFunction], TargetStatus]:
-        return RegionCollector(account, region, api, iam_job.result(), pool, progress).collect()
+                progress: ProgressSink, share: FairShare) -> tuple[list[ServerlessFunction], TargetStatus]:
+        return RegionCollector(account, region, api, iam_job.result(), pool, progress, share).collect()

@@ -20,13 +20,15 @@ from providers.aws.regional import AWS_ERRORS, Failed, RegionReads, unqualified
 from providers.aws.targets import Account, Api, client
 from scanner.collected import assign
 from scanner.inventory import IdentityFacts, MonitoringFacts, NetworkFacts, ServerlessFunction
+from scanner.pacing import FairShare
 from scanner.provider import ProgressSink, TargetStatus
 
 
 class RegionCollector:
     def __init__(self, account: Account, region: str, api: Api, iam: AccountIam, pool: Executor,
-                 progress: ProgressSink) -> None:
+                 progress: ProgressSink, share: FairShare) -> None:
         self.account, self.region, self.iam, self.pool, self.progress = account, region, iam, pool, progress
+        self.share = share
         self.api = api
         self._clients: dict[str, Any] = {}
         self.lam = self.client("lambda")
@@ -35,7 +37,8 @@ class RegionCollector:
         """Made on first use: a region without VPC functions or CMKs never loads the EC2/KMS models,
         which are the largest part of the scanner's memory."""
         if service not in self._clients:
-            self._clients[service] = client(self.account.session, service, self.api, self.region)
+            self._clients[service] = client(self.account.session, service, self.api, self.region,
+                                            account=self.account.id)
         return self._clients[service]
 
     def collect(self) -> tuple[list[ServerlessFunction], TargetStatus]:
@@ -45,7 +48,7 @@ class RegionCollector:
             return [], self._status("failed", 0, describe(exc, "lambda:ListFunctions"))
         self.progress.add_work(len(configs), f"aws {self.account.id} {self.region}")
         region_facts = RegionReads(self.client, self.lam, configs).all() if configs else {}
-        functions = list(self.pool.map(lambda cfg: self._function(cfg, region_facts), configs))
+        functions = self.share.map(self.pool, lambda cfg: self._function(cfg, region_facts), configs)
         partial = [fn for fn in functions if fn.unknown]
         error = f"{len(partial)} function(s) have facts that could not be read" if partial else None
         return functions, self._status("partial" if partial else "complete", len(functions), error)

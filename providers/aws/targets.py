@@ -13,6 +13,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
 from providers.aws.errors import describe
+from providers.aws.quotas import QUOTAS, pace
+from scanner.pacing import Pacer
 from scanner.provider import ProviderConfigError, TargetStatus
 
 GLOBAL_REGION = "us-east-1"
@@ -29,22 +31,24 @@ class Account:
 
 @dataclass
 class Api:
-    """How to reach AWS: the endpoint override, botocore's config, and a count of requests sent."""
+    """How to reach AWS: the endpoint override, botocore's config, the scan's request pacing (one
+    set of quota buckets per account and region, shared by every thread), and a count of requests sent."""
 
     endpoint: str | None
     config: Config
+    pacer: Pacer = field(default_factory=lambda: Pacer(QUOTAS))
     calls: Counter[str] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def build(cls, endpoint: str | None, workers: int, retry_mode: str) -> Api:
+    def build(cls, endpoint: str | None, workers: int, retry_mode: str, pacer: Pacer | None = None) -> Api:
         return cls(endpoint, Config(
             retries={"mode": retry_mode, "max_attempts": 6},
             max_pool_connections=max(10, workers * 2),
             connect_timeout=5,
             read_timeout=30,
             user_agent_extra="ztscan",
-        ))
+        ), pacer or Pacer(QUOTAS))
 
     def count(self, operation_name: str, service: str) -> None:
         with self._lock:
@@ -59,12 +63,15 @@ def _session(profile: str | None) -> boto3.Session:
 
 
 def client(session: boto3.Session, service: str, api: Api, region: str | None = None,
-           config: Config | None = None) -> Any:
+           config: Config | None = None, account: str | None = None) -> Any:
+    """A botocore client; given the account it acts in, its requests are paced by that account's quotas."""
+    region = region or session.region_name or GLOBAL_REGION
     with _CLIENT_LOCK:
-        made = session.client(service, region_name=region or session.region_name or GLOBAL_REGION,
-                              endpoint_url=api.endpoint, config=config or api.config)
+        made = session.client(service, region_name=region, endpoint_url=api.endpoint, config=config or api.config)
     # Fired once per HTTP attempt, so retries are counted too.
     made.meta.events.register("request-created", lambda operation_name, **_: api.count(operation_name, service))
+    if account is not None:
+        pace(made, api.pacer, account, region, service)
     return made
 
 
@@ -142,7 +149,7 @@ def resolve_regions(requested: list[str], account: Account, api: Api) -> list[st
         if unknown:
             raise ProviderConfigError(f"unknown AWS region {unknown[0]!r} (Lambda is not offered there)")
         return requested
-    response = client(account.session, "ec2", api).describe_regions(
+    response = client(account.session, "ec2", api, account=account.id).describe_regions(
         Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}]
     )
     return sorted(r["RegionName"] for r in response["Regions"])

@@ -21,6 +21,8 @@ from azure.mgmt.web import WebSiteManagementClient
 from requests.adapters import HTTPAdapter
 
 from providers.azure.options import AzureOptions
+from providers.azure.pacing import QUOTAS, ArmPacing
+from scanner.pacing import Pacer, configured_quotas
 
 
 def one_line(text: object, limit: int = 300) -> str:
@@ -89,6 +91,8 @@ class Arm:
             "retry_backoff_max": 60,
             "connection_timeout": 15,
             "read_timeout": 60,
+            # After the RetryPolicy, so each attempt (retries too) is paced by ARM's token buckets.
+            "per_retry_policies": [ArmPacing(Pacer(configured_quotas(QUOTAS, options.rates)))],
         }
         self._lock = threading.Lock()
         self._web: dict[str, WebSiteManagementClient] = {}

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from providers.azure.pacing import QUOTAS
+from scanner.pacing import rates_type
 from scanner.provider import ProviderOptions
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -50,6 +52,11 @@ class AzureOptions(ProviderOptions):
         description="Azure cloud: sets the ARM endpoint and the sign-in authority",
         json_schema_extra={"flag": "--azure-cloud"},
     )
+
+    rates: rates_type(QUOTAS) = Field(  # type: ignore[valid-type]
+        default_factory=dict, json_schema_extra={"flag": "--azure-rate"},
+        description="Requests per second per subscription for an ARM quota bucket (reads, writes, deletes), "
+                    "or 'off'; default: ARM's documented token-bucket limits")
 
     @field_validator("subscriptions")
     @classmethod

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -53,6 +53,9 @@ class ProxyState:
     faults: list[Fault] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Admission in front of every request (a quota, added latency): (method, path, headers) -> an
+    # error to answer with, or None to serve the request.
+    gate: Callable[[str, str, dict[str, str]], Fault | None] | None = None
 
 
 def operation(method: str, path: str, body: bytes, target: str | None) -> str:
@@ -88,6 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.calls[op] += 1
             fault = next((f for f in self.state.faults if f.take(line)), None)
+        if fault is None and self.state.gate is not None:
+            fault = self.state.gate(self.command, self.path, dict(self.headers.items()))
         if fault:
             self._send_fault(fault, query_protocol=b"Action=" in body)
             return
