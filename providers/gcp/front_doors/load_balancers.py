@@ -95,8 +95,12 @@ def backends(project: str, lists: dict[str, list[dict[str, Any]]]) -> list[Backe
         url_map = url_maps.get(_key(str((proxy or {}).get("urlMap", ""))))
         if url_map is None:
             continue
+        # One path per backend service, naming every host/path rule that leads to it.
+        routes: dict[str, list[str]] = {}
         for route, link in _services(url_map):
-            service = services.get(_key(link))
+            routes.setdefault(_key(link), []).append(route)
+        for link, found in routes.items():
+            service = services.get(link)
             if service is None:  # a backend bucket or a service of another project
                 continue
             iap = bool((service.get("iap") or {}).get("enabled"))
@@ -110,7 +114,7 @@ def backends(project: str, lists: dict[str, list[dict[str, Any]]]) -> list[Backe
                         rule=_key(str(rule.get("selfLink", ""))),
                         rule_name=str(rule.get("name", "")),
                         address=str(rule.get("IPAddress", "")),
-                        route=route,
+                        route=", ".join(dict.fromkeys(found)),
                         backend_service=str(service.get("name", "")),
                         iap=iap,
                         target=target,
