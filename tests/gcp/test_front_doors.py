@@ -80,6 +80,18 @@ def test_gateway_path_needs_the_gateway_account_as_invoker_and_public_ingress(sc
     assert scan.findings("gw-internal")["ZT-NET-001"] == "PASS"
 
 
+def test_gateway_without_id_token_needs_all_users(scan: Run) -> None:
+    """disable_auth: the gateway calls the backend without an ID token
+    (https://cloud.google.com/api-gateway/docs/oasv2-extensions#x-google-backend), so only allUsers admits it."""
+    paths = _via(scan, "gw-noauth-open", "api_gateway")
+    assert {(p["route"], p["principal_kind"]) for p in paths} == {
+        ("GET /orders", "anonymous"),
+        ("POST /orders", "anonymous"),
+    }
+    assert "without an ID token" in paths[0]["evidence"]
+    assert _via(scan, "gw-noauth-closed", "api_gateway") == []
+
+
 def test_load_balancer_passes_ingress_not_iam(scan: Run) -> None:
     """ALLOW_INTERNAL_AND_GCLB admits an external Application Load Balancer, whose callers still need
     the invoker grant (https://cloud.google.com/run/docs/securing/ingress)."""
@@ -149,7 +161,7 @@ def test_front_doors_are_read_per_project_and_topic(front: Emulator, tmp_path: P
     assert run.code == 0, run.stderr
     got = {k: v - before.get(k, 0) for k, v in front.requests.items()}
     assert got["apigateway GET gateways.list"] == 1
-    assert got["apigateway GET configs.get"] == 5  # one per config the gateways serve
+    assert got["apigateway GET configs.get"] == 7  # one per config the gateways serve
     for collection in ("forwardingRules", "targetHttpsProxies", "targetHttpProxies", "urlMaps", "backendServices",
                        "networkEndpointGroups"):
         assert got[f"compute GET {collection}"] == 1, collection

@@ -122,7 +122,14 @@ def gateway_paths(fn: ServerlessFunction, doors: Doors) -> None:
                 _unknown(fn, f"gateway {entry.gateway} routes to it and its ingress is unknown")
             continue
         account = entry.service_account
-        admitted = bool(_public(fn)) if route.disable_auth or not account else _admits_account(fn, account)
+        if account and "@" not in account:  # projects/P/accounts/UNIQUE_ID: not comparable to IAM members
+            _unknown(fn, f"gateway {entry.gateway} calls it as {account}, an account not named by email")
+            continue
+        if route.disable_auth or not account:
+            # No ID token reaches the backend: only allUsers (or invoker IAM disabled) lets it in.
+            admitted = any(p.principal_kind == "anonymous" for p in _public(fn))
+        else:
+            admitted = _admits_account(fn, account)
         if not admitted:
             continue
         who = route.who
