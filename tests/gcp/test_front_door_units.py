@@ -9,8 +9,8 @@ import base64
 
 import pytest
 
-from providers.gcp.front_doors import openapi
-from scanner.demo.gcp.front_doors import API_KEY, GOOGLE_ID_TOKEN, swagger
+from providers.gcp.front_doors import load_balancers, openapi
+from scanner.demo.gcp.front_doors import API_KEY, GOOGLE_ID_TOKEN, serverless_lb, swagger
 
 BACKEND = "https://us-central1-p.cloudfunctions.net/orders"
 BOTH = API_KEY | GOOGLE_ID_TOKEN
@@ -59,3 +59,21 @@ def test_documents_are_base64_yaml() -> None:
     assert openapi.documents(good) == [{"swagger": "2.0"}]
     with pytest.raises(openapi.Unresolved):
         openapi.documents({"openapiDocuments": [{"document": {"path": "a.yaml", "contents": "%%%"}}]})
+
+
+def _lb(**kwargs: object) -> list[load_balancers.Backend]:
+    lists = {c: [] for c in load_balancers.COLLECTIONS} | serverless_lb("p", "x", "us-central1", **kwargs)
+    return load_balancers.backends("p", lists)
+
+
+def test_load_balancer_chain_to_a_serverless_neg() -> None:
+    """Forwarding rule -> proxy -> URL map -> backend service -> NEG
+    (https://cloud.google.com/load-balancing/docs/negs/serverless-neg-concepts)."""
+    (open_lb,) = _lb(function="orders")
+    assert open_lb.target == ("function", "p", "us-central1", "orders") and not open_lb.iap
+    (iap_lb,) = _lb(service="orders", iap=True)
+    assert iap_lb.target == ("service", "p", "us-central1", "orders") and iap_lb.iap
+    (masked,) = _lb(url_mask="/<function>")
+    assert masked.target is None and masked.mask == "/<function>"
+    # An internal Application Load Balancer is not reachable from the internet.
+    assert _lb(function="orders", scheme="INTERNAL_MANAGED") == []

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from scanner.demo.gcp import Emulator, serve
+from scanner.demo.gcp.front_doors import attach, serverless_lb
 from tests.gcp.conftest import Run, ztscan
 from tests.gcp.front_estate import FRONT, GATEWAY_SA, build_front_estate
 
@@ -166,3 +167,16 @@ def test_front_doors_are_read_per_project_and_topic(front: Emulator, tmp_path: P
                        "networkEndpointGroups"):
         assert got[f"compute GET {collection}"] == 1, collection
     assert got["pubsub GET topics.getIamPolicy"] == 3
+
+
+def test_a_url_mask_leaves_public_functions_unknown(tmp_path: Path) -> None:
+    """A URL mask picks the function from each request's URL
+    (https://cloud.google.com/load-balancing/docs/negs/serverless-neg-concepts#url_masks): which
+    functions it reaches cannot be read, so those it could expose are unknown, never private."""
+    estate = build_front_estate()
+    attach(estate["projects"][0], serverless_lb(FRONT, "masked", "us-central1", url_mask="/<function>"))
+    with serve(estate) as em:
+        run = _scan(em, tmp_path)
+    assert run.code == 3, run.stderr
+    assert "URL mask" in run.fn("lb-open")["unknown"]["network.invocation"]
+    assert "network.invocation" not in run.fn("lb-private")["unknown"]  # no public invoker to expose
