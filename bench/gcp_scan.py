@@ -2,8 +2,9 @@
 
 The projects sit in two folders under one organization; every policy level holds bindings, one
 organization custom role is bound, and a third of the functions use one of two CMEK keys, so the
-ancestry, role and key reads are all exercised. Prints wall-clock seconds, API requests per function
-(by route) and the scanner process's peak RSS.
+ancestry, role and key reads are all exercised. Each project has an API gateway, a serverless load
+balancer and a Pub/Sub-triggered function, so the front-door reads are exercised too. Prints
+wall-clock seconds, API requests per function (by route) and the scanner process's peak RSS.
 Run: python bench/gcp_scan.py [--functions 300] [--workers 8]
 """
 
@@ -20,17 +21,20 @@ from measure import run_measured  # a sibling script module: bench/ is on sys.pa
 
 from scanner.demo.gcp import gen1_function, gen2_function, project, serve
 from scanner.demo.gcp.builders import crypto_key, custom_role, folder, organization
+from scanner.demo.gcp.front_doors import api_gateway, attach, serverless_lb, swagger, topic_policy
 
 REGIONS = ["us-central1", "europe-west1", "asia-northeast1"]
 ORG = "organizations/100200300400"
 BENCH0 = "bench-proj-0"
 EXTRA_ROUTES = ("resourcemanager.folders", "resourcemanager.organizations", "iam ", "kms ")
+FRONT_DOOR_ROUTES = ("apigateway ", "compute ", "pubsub ")
 KEYS = [f"projects/{BENCH0}/locations/us-central1/keyRings/r/cryptoKeys/k{i}" for i in range(2)]
 RUNTIMES = ["python312", "python39", "nodejs22", "go125", "python311"]
 
 
 def estate(total: int, projects: int = 3) -> dict[str, Any]:
     out = []
+    topics: dict[str, Any] = {}
     for p in range(projects):
         pid, number = f"bench-proj-{p}", f"9000000000{p:02d}"
         fns = []
@@ -45,7 +49,12 @@ def estate(total: int, projects: int = 3) -> dict[str, Any]:
             if i % 3 == 0:
                 fns.append(
                     gen1_function(
-                        pid, region, f"fn-{i:04d}", **common, invokers={"roles/cloudfunctions.invoker": ["allUsers"]}
+                        pid,
+                        region,
+                        f"fn-{i:04d}",
+                        **common,
+                        event_type="google.pubsub.topic.publish" if i == 3 else None,
+                        invokers={"roles/cloudfunctions.invoker": ["allUsers"]},
                     )
                 )
             else:
@@ -59,18 +68,32 @@ def estate(total: int, projects: int = 3) -> dict[str, Any]:
                         invokers={"roles/run.invoker": [f"serviceAccount:caller@{pid}.iam.gserviceaccount.com"]},
                     )
                 )
-        out.append(
-            project(
+        doors = [
+            api_gateway(
                 pid,
-                number,
-                parent="folders/20" if p else "folders/10",
-                functions=fns,
-                iam={"roles/editor": [f"serviceAccount:{number}-compute@developer.gserviceaccount.com"]},
+                "gw",
+                swagger(f"https://us-central1-{pid}.cloudfunctions.net/fn-0000", ["GET /orders"]),
+                service_account=f"gw@{pid}.iam.gserviceaccount.com",
+            ),
+            serverless_lb(pid, "lb", REGIONS[1], function="fn-0001"),
+        ]
+        topics[f"projects/{pid}/topics/fn-0003"] = topic_policy([f"serviceAccount:pub@{pid}.iam.gserviceaccount.com"])
+        out.append(
+            attach(
+                project(
+                    pid,
+                    number,
+                    parent="folders/20" if p else "folders/10",
+                    functions=fns,
+                    iam={"roles/editor": [f"serviceAccount:{number}-compute@developer.gserviceaccount.com"]},
+                ),
+                *doors,
             )
         )
     return {
         "page_size": 50,
         "projects": out,
+        "topics": topics,
         "organizations": [
             organization(
                 ORG.split("/")[1],
@@ -125,6 +148,9 @@ def main() -> int:
         extra = sum(n for route, n in em.requests.items() if route.startswith(EXTRA_ROUTES))
         print(f"of which ancestry, folder/organization policies, roles and keys: {extra} "
               f"= {extra / args.functions:.3f} per function (per node, role and key, not per function)")
+        doors = sum(n for route, n in em.requests.items() if route.startswith(FRONT_DOOR_ROUTES))
+        print(f"of which front doors (gateways, configs, load-balancing lists, topic policies): {doors} "
+              f"= {doors / 3:.1f} per project, {doors / args.functions:.3f} per function")
         print(f"peak RSS of the scanner process: {proc.peak_rss_mib:.1f} MiB")
     return 0
 

@@ -21,7 +21,6 @@ from scanner.provider import ProviderConfigError
 
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform.read-only"]
 TIMEOUT = 30.0
-IAM_API = "https://iam.googleapis.com"
 
 # Throttling and transient unavailability are retried with backoff; every other error is an answer.
 RETRY = gretry.Retry(
@@ -43,27 +42,52 @@ class Clients:
     organizations: resourcemanager_v3.OrganizationsClient
     kms: kms_v1.KeyManagementServiceClient
     iam: IamRoles
+    rest: Rest
 
 
-class IamRoles:
-    """IAM roles.get over REST: the IAM Admin client library speaks gRPC only, and a plain base URL
-    (an emulator, a proxy) needs REST. Errors become the same ``google.api_core`` exceptions."""
+class Rest:
+    """GET over REST through one AuthorizedSession, for the APIs read without a client library (IAM
+    roles: its client speaks gRPC only; API Gateway, Compute, Pub/Sub IAM). A plain base URL (an
+    emulator, a proxy) replaces ``https://<service>.googleapis.com``; errors become the same
+    ``google.api_core`` exceptions the GAPIC clients raise."""
 
-    def __init__(self, credentials: Credentials, base_url: str) -> None:
+    def __init__(self, credentials: Credentials, endpoint: str | None) -> None:
         self._session = AuthorizedSession(credentials)
-        self._base = base_url.rstrip("/")
+        self._endpoint = endpoint.rstrip("/") if endpoint else None
 
-    def get_role(self, name: str) -> dict[str, Any]:
-        """A role (``roles/X``, ``projects/P/roles/X`` or ``organizations/O/roles/X``) with its
-        ``includedPermissions``: https://cloud.google.com/iam/docs/reference/rest/v1/roles/get"""
+    def get(self, service: str, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        base = self._endpoint or f"https://{service}.googleapis.com"
 
         def call() -> dict[str, Any]:
-            response = self._session.get(f"{self._base}/v1/{name}", timeout=TIMEOUT)
+            response = self._session.get(f"{base}{path}", params=params, timeout=TIMEOUT)
             if response.status_code >= 400:
                 raise gexc.from_http_response(response)
             return dict(response.json())
 
         return dict(RETRY(call)())
+
+    def pages(self, service: str, path: str, key: str, params: dict[str, str] | None = None) -> list[Any]:
+        """Every item of a paged list (``nextPageToken``)."""
+        out: list[Any] = []
+        query = dict(params or {})
+        while True:
+            page = self.get(service, path, query)
+            out += page.get(key) or []
+            if not page.get("nextPageToken"):
+                return out
+            query["pageToken"] = page["nextPageToken"]
+
+
+class IamRoles:
+    """IAM roles.get over REST."""
+
+    def __init__(self, rest: Rest) -> None:
+        self._rest = rest
+
+    def get_role(self, name: str) -> dict[str, Any]:
+        """A role (``roles/X``, ``projects/P/roles/X`` or ``organizations/O/roles/X``) with its
+        ``includedPermissions``: https://cloud.google.com/iam/docs/reference/rest/v1/roles/get"""
+        return self._rest.get("iam", f"/v1/{name}")
 
 
 def credentials(options: GcpOptions) -> Credentials:
@@ -87,6 +111,7 @@ def build(options: GcpOptions) -> Clients:
         kwargs |= {"transport": "rest", "client_options": {"api_endpoint": options.gcp_endpoint}}
     else:
         kwargs |= {"transport": "rest"}
+    rest = Rest(creds, options.gcp_endpoint)
     return Clients(
         projects=resourcemanager_v3.ProjectsClient(**kwargs),
         functions_v1=functions_v1.CloudFunctionsServiceClient(**kwargs),
@@ -95,7 +120,8 @@ def build(options: GcpOptions) -> Clients:
         folders=resourcemanager_v3.FoldersClient(**kwargs),
         organizations=resourcemanager_v3.OrganizationsClient(**kwargs),
         kms=kms_v1.KeyManagementServiceClient(**kwargs),
-        iam=IamRoles(creds, options.gcp_endpoint or IAM_API),
+        iam=IamRoles(rest),
+        rest=rest,
     )
 
 

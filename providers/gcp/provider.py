@@ -27,6 +27,8 @@ from providers.gcp import clients as gclients
 from providers.gcp import enrich, iam, lifecycle, mapping, projects, roles
 from providers.gcp.clients import RETRY, TIMEOUT, Clients, describe
 from providers.gcp.enrich import Inherited, ProjectScan
+from providers.gcp.front_doors import paths as door_paths
+from providers.gcp.front_doors.reads import FrontDoorReads
 from providers.gcp.hierarchy import POLICY_OPTIONS, Hierarchy
 from providers.gcp.options import GcpOptions
 from providers.gcp.outcome import Outcome, run
@@ -54,6 +56,7 @@ class GcpProvider(Provider):
             scope["endpoint"] = opts.gcp_endpoint
         hierarchy = Hierarchy()
         keys: dict[str, Outcome] = {}
+        reads = FrontDoorReads()
         with ThreadPoolExecutor(max_workers=opts.workers, thread_name_prefix="gcp") as pool:
             infos, failed = projects.resolve(opts, api, pool)
             scans = [ProjectScan(info) for info in infos]
@@ -65,21 +68,26 @@ class GcpProvider(Provider):
                 progress,
                 "gcp projects",
                 [task for scan in scans for task in self._project_tasks(api, scan)]
+                + [task for scan in scans for task in reads.project_tasks(api.rest, scan.info.project_id)]
                 + hierarchy.policy_tasks(api, nodes),
             )
             detail_tasks: list[Callable[[], None]] = []
             for scan in scans:
                 detail_tasks += self._function_tasks(api, scan)
             detail_tasks += self._key_tasks(api, scans, keys)
+            topics = {t[0] for s in scans for _, r, _ in s.records if (t := door_paths.topic_of(r))}
+            detail_tasks += reads.detail_tasks(api.rest, topics)
             self._phase(pool, progress, "gcp functions", detail_tasks)
-            book = self._roles(api, pool, progress, scans, hierarchy)
+            book = self._roles(api, pool, progress, scans, hierarchy, reads.policies())
         if book:
             scope["role permissions"] = roles.sources_used(book)
         reach = iam.FunctionReach(self._functions_below(scans, hierarchy))
+        doors = door_paths.index(reads)
         functions: list[ServerlessFunction] = []
         targets = list(failed)
         for scan in scans:
             found = self._finish(scan, enrich.inherited(scan, hierarchy), book, keys, reach)
+            self._front_doors(scan, found, doors, reads, book)
             functions += found
             targets.append(self._target(scan, found))
         return Collection(functions=functions, targets=targets, scope=scope)
@@ -204,10 +212,16 @@ class GcpProvider(Provider):
         return [task(n) for n in names]
 
     def _roles(
-        self, api: Clients, pool: ThreadPoolExecutor, progress: ProgressSink, scans: list[ProjectScan], tree: Hierarchy
+        self,
+        api: Clients,
+        pool: ThreadPoolExecutor,
+        progress: ProgressSink,
+        scans: list[ProjectScan],
+        tree: Hierarchy,
+        extra: list[Outcome],
     ) -> dict[str, RolePermissions]:
         """Every role named in any policy read, resolved once (roles.get; full permissions)."""
-        policies = [s.policy for s in scans] + list(tree.policies.values())
+        policies = [s.policy for s in scans] + list(tree.policies.values()) + extra
         policies += [slot["policy"] for s in scans for _, _, slot in s.records if "policy" in slot]
         names = sorted({b.role for o in policies if o.error is None for b in o.value.bindings})
         book: dict[str, RolePermissions] = {}
@@ -265,6 +279,21 @@ class GcpProvider(Provider):
             enrich.encryption_key(fn, keys)
             out.append(fn)
         return out
+
+    @staticmethod
+    def _front_doors(
+        scan: ProjectScan,
+        found: list[ServerlessFunction],
+        doors: door_paths.Doors,
+        reads: FrontDoorReads,
+        book: dict[str, RolePermissions],
+    ) -> None:
+        """After the invoker IAM: a front door's path counts only where that IAM admits its caller."""
+        for (_, record, _), fn in zip(scan.records, found, strict=True):
+            service = getattr(getattr(record, "service_config", None), "service", "")
+            door_paths.gateway_paths(fn, doors)
+            door_paths.lb_paths(fn, doors, service)
+            door_paths.topic_paths(fn, record, reads, book, scan.info)
 
     @staticmethod
     def _target(scan: ProjectScan, found: list[ServerlessFunction]) -> TargetStatus:

@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner.demo.gcp import gen1_function, gen2_function, policy, project
 from scanner.demo.gcp.builders import conditional, crypto_key, custom_role, folder, organization
+from scanner.demo.gcp.front_doors import topic_policy
 
 ALPHA, ALPHA_NUM = "zt-alpha", "111111111111"
 BETA, BETA_NUM = "zt-beta", "222222222222"
@@ -161,6 +162,7 @@ def build_estate() -> dict[str, Any]:
     return {
         "page_size": 2,
         "projects": projects,
+        "topics": {f"projects/{BETA}/topics/event-v1": topic_policy([f"serviceAccount:{BETA_SA}"])},
         "organizations": [
             organization(
                 ORG.split("/")[1],

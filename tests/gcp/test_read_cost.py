@@ -15,6 +15,7 @@ def test_one_read_per_folder_organization_role_and_key(tmp_path: Path) -> None:
     active = [p for p in estate["projects"] if p["state"] == "ACTIVE"]
     policies = [p["iamPolicy"] for p in active] + [f["iamPolicy"] for p in active for f in p["functions"]]
     policies += [n["iamPolicy"] for n in estate["folders"] + estate["organizations"]]
+    policies += list(estate["topics"].values())  # trigger topics: their publishers are invokers
     roles = {b["role"] for pol in policies for b in pol["bindings"]}
     with serve(estate) as em:
         run = ztscan(

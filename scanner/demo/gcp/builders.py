@@ -180,6 +180,11 @@ def gen2_function(
     }
     if event_type:
         v2["eventTrigger"] = {"eventType": event_type, "retryPolicy": "RETRY_POLICY_DO_NOT_RETRY"}
+        if "pubsub" in event_type:  # the Eventarc trigger's transport topic
+            v2["eventTrigger"] |= {
+                "trigger": f"projects/{project}/locations/{location}/triggers/{name}-trigger",
+                "pubsubTopic": f"projects/{project}/topics/{name}",
+            }
     vpc_access: dict[str, Any] = {}
     if vpc_connector:
         vpc_access = {

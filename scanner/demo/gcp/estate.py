@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.demo.gcp.builders import crypto_key, gen1_function, gen2_function, organization, project
+from scanner.demo.gcp.front_doors import API_KEY, api_gateway, attach, serverless_lb, swagger, topic_policy
 
 
 def demo_estate() -> dict[str, Any]:
@@ -85,10 +86,29 @@ def demo_estate() -> dict[str, Any]:
         labels={"team": "data"},
         invokers={"roles/run.invoker": [f"serviceAccount:etl-runner@{data}.iam.gserviceaccount.com"]},
     )
+    # An API key in front of the public webhook (a shared key, not authentication); the thumbnailer
+    # behind a load balancer without IAP; the ETL trigger's topic published to by one account only.
+    gateway = api_gateway(
+        prod,
+        "webhooks",
+        swagger(
+            f"https://us-central1-{prod}.cloudfunctions.net/legacy-webhook",
+            ["POST /stripe"],
+            definitions=API_KEY,
+            security=[{"api_key": []}],
+        ),
+        service_account=f"gateway@{prod}.iam.gserviceaccount.com",
+    )
+    thumbs_lb = serverless_lb(data, "thumbs", "us-east1", function="public-thumbnailer", host="img.acme.example")
     return {
         "page_size": 50,
+        "topics": {
+            f"projects/{data}/topics/etl-trigger": topic_policy(
+                [f"serviceAccount:ingest@{data}.iam.gserviceaccount.com"]
+            )
+        },
         "projects": [
-            project(
+            attach(project(
                 prod,
                 prod_num,
                 display_name="ACME Production",
@@ -103,8 +123,8 @@ def demo_estate() -> dict[str, Any]:
                     ],
                     "roles/owner": ["user:ops-lead@acme.example"],
                 },
-            ),
-            project(
+            ), gateway),
+            attach(project(
                 data,
                 data_num,
                 display_name="ACME Data Platform",
@@ -121,7 +141,7 @@ def demo_estate() -> dict[str, Any]:
                     ],
                     "roles/editor": [f"serviceAccount:{data_num}-compute@developer.gserviceaccount.com"],
                 },
-            ),
+            ), thumbs_lb),
         ],
         "organizations": [organization("100200300400", iam={"roles/owner": ["group:cloud-admins@acme.example"]})],
         "keys": [crypto_key(f"projects/{prod}/locations/europe-west1/keyRings/fn/cryptoKeys/payments")],

@@ -5,43 +5,16 @@ Each answer has the JSON shape the public REST reference documents for that meth
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
+from scanner.demo.gcp import front_routes
+from scanner.demo.gcp.answers import ApiError, versioned
 from scanner.demo.gcp.builders import prune
 from scanner.demo.gcp.fixtures import predefined_roles, runtimes_json
 
 _DEFAULT_PAGE_SIZE = 50
 _ROLE_PATH = re.compile(r"^/v1/(?:(?:projects|organizations)/[^/]+/)?roles/[^/]+$")
-
-
-def versioned(policy: dict[str, Any], query: dict[str, list[str]]) -> dict[str, Any]:
-    """A policy as getIamPolicy returns it for the requested version: below 3, conditional
-    bindings come back under a mangled role without their condition
-    (https://cloud.google.com/iam/docs/policies#versions)."""
-    requested = int((query.get("options.requestedPolicyVersion") or ["0"])[0] or 0)
-    conditional = any("condition" in b for b in policy["bindings"])
-    if not conditional:
-        return {**policy, "version": 1}
-    if requested >= 3:
-        return {**policy, "version": 3}
-    bindings = []
-    for b in policy["bindings"]:
-        if "condition" in b:
-            digest = hashlib.sha256(repr(b["condition"]).encode()).hexdigest()[:16]
-            b = {"role": f"{b['role']}_withcond_{digest}", "members": b["members"]}
-        bindings.append(b)
-    return {**policy, "version": 1, "bindings": bindings}
-
-
-class ApiError(Exception):
-    """An answer with a Google-style JSON error body."""
-
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class GoogleApis:
@@ -52,6 +25,8 @@ class GoogleApis:
 
     @staticmethod
     def route_name(method: str, path: str) -> str:
+        if front := front_routes.route_name(method, path):
+            return front
         if "/keyRings/" in path:
             return f"kms {method} cryptoKeys.get"
         if _ROLE_PATH.match(path):
@@ -148,6 +123,8 @@ class GoogleApis:
 
     def answer(self, route: str, path: str, query: dict[str, list[str]]) -> Any:
         seg = path.strip("/").split("/")
+        if route.startswith(("apigateway", "compute", "pubsub")):
+            return front_routes.answer(path, query, self._project, self.estate.get("topics", {}), self._page)
         if route.startswith("kms"):
             return self._key(path.removeprefix("/v1/"))
         if route.startswith("iam"):
