@@ -1,0 +1,92 @@
+"""Azure Front Door (Standard/Premium, Microsoft.Cdn/profiles): routes whose origins are function apps.
+
+Rules, each from Microsoft's documentation:
+- a route on an endpoint sends matching requests to its origin group; each enabled origin's
+  ``hostName`` is a backend (https://learn.microsoft.com/azure/frontdoor/origin);
+  a disabled endpoint, route or origin carries no traffic;
+- Front Door authenticates nobody: a route is an anonymous internet path. A WAF policy in
+  Prevention mode filters requests but is not authentication: it is named in the evidence only
+  (https://learn.microsoft.com/azure/web-application-firewall/afds/waf-front-door-policy-settings);
+- the app admits only its own Front Door when an access restriction allows the
+  ``AzureFrontDoor.Backend`` service tag with the profile's ``frontDoorId`` in X-Azure-FDID
+  (https://learn.microsoft.com/azure/app-service/app-service-ip-restrictions#restrict-access-to-a-specific-azure-front-door-instance);
+- an origin with ``sharedPrivateLinkResource`` (Premium) reaches the app over Private Link, even
+  when the app's public network access is disabled
+  (https://learn.microsoft.com/azure/frontdoor/private-link)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from providers.azure.fronts import CDN_VERSION, WAF_VERSION, Entry, FrontIndex, Reader
+
+_READ = "Microsoft.Cdn/profiles/*/read"
+
+
+def _enabled(resource: dict[str, Any]) -> bool:
+    return str((resource.get("properties") or {}).get("enabledState") or "Enabled").lower() == "enabled"
+
+
+def _waf_modes(reader: Reader, rid: str) -> dict[str, str]:
+    """Domain (endpoint or custom domain) id -> "WAF <name> in <mode> mode" for the profile's WAF links."""
+    out: dict[str, str] = {}
+    for policy in reader.list(f"{rid}/securityPolicies", CDN_VERSION, _READ):
+        params = (policy.get("properties") or {}).get("parameters") or {}
+        waf_id = (params.get("wafPolicy") or {}).get("id")
+        if not waf_id:
+            continue
+        waf = reader.get(waf_id, WAF_VERSION, "Microsoft.Network/frontdoorWebApplicationFirewallPolicies/read")
+        settings = (waf.get("properties") or {}).get("policySettings") or {}
+        state = "enabled" if str(settings.get("enabledState") or "Enabled").lower() == "enabled" else "disabled"
+        label = f"WAF {waf.get('name') or waf_id.split('/')[-1]} ({state}, {settings.get('mode') or 'Detection'} mode)"
+        for assoc in params.get("associations") or []:
+            for domain in assoc.get("domains") or []:
+                out[str(domain.get("id", "")).lower()] = label
+    return out
+
+
+def read_profile(reader: Reader, rid: str, index: FrontIndex) -> None:
+    """Each enabled route of an Azure Front Door profile, as an ``Entry`` per origin host."""
+    profile = reader.get(rid, CDN_VERSION, "Microsoft.Cdn/profiles/read")
+    sku = str((profile.get("sku") or {}).get("name") or "")
+    if not sku.lower().endswith("azurefrontdoor"):
+        return  # a classic CDN profile: it caches content, it does not front function APIs here
+    name = profile.get("name") or rid.split("/")[-1]
+    fdid = (profile.get("properties") or {}).get("frontDoorId")
+    origins: dict[str, list[dict[str, Any]]] = {}
+    for group in reader.list(f"{rid}/originGroups", CDN_VERSION, _READ):
+        members = reader.list(f"{rid}/originGroups/{group['name']}/origins", CDN_VERSION, _READ)
+        origins[str(group["id"]).lower()] = [o for o in members if _enabled(o)]
+    wafs = _waf_modes(reader, rid)
+    for endpoint in reader.list(f"{rid}/afdEndpoints", CDN_VERSION, _READ):
+        if not _enabled(endpoint):
+            continue
+        host = (endpoint.get("properties") or {}).get("hostName") or endpoint.get("name")
+        for route in reader.list(f"{rid}/afdEndpoints/{endpoint['name']}/routes", CDN_VERSION, _READ):
+            props = route.get("properties") or {}
+            if not _enabled(route):
+                continue
+            domains = [str(endpoint.get("id", "")).lower()] + [
+                str(d.get("id", "")).lower() for d in props.get("customDomains") or []
+            ]
+            waf = next((wafs[d] for d in domains if d in wafs), "no WAF policy")
+            patterns = ",".join(props.get("patternsToMatch") or ["/*"])
+            group = str((props.get("originGroup") or {}).get("id", "")).lower()
+            for origin in origins.get(group, []):
+                oprops = origin.get("properties") or {}
+                link = ((oprops.get("sharedPrivateLinkResource") or {}).get("privateLink") or {}).get("id")
+                index.add(
+                    str(oprops.get("hostName") or ""),
+                    Entry(
+                        via="front_door",
+                        front_door=str(profile.get("id") or rid),
+                        route=f"{host}{patterns if patterns.startswith('/') else '/' + patterns}",
+                        principal="anonymous",
+                        principal_kind="anonymous",
+                        auth="none",
+                        evidence=f"Front Door {name} route {route.get('name')} {host} {patterns} "
+                        f"-> origin {oprops.get('hostName')} ({waf})",
+                        frontdoor_id=fdid,
+                        private_link=bool(link),
+                    ),
+                )
