@@ -11,6 +11,7 @@ from scanner.demo.azure.fixtures import http_function
 from scanner.demo.azure.front_builders import (
     AD_TOKEN_POLICY,
     JWT_POLICY,
+    NO_BASE_POLICY,
     afd_profile,
     apim_api,
     apim_backend,
@@ -78,6 +79,9 @@ def front_estate() -> dict[str, Any]:
                 {"config": _restricted({"ipAddress": "ApiManagement", "tag": "ServiceTag", "action": "Allow",
                                         "priority": 300, "name": "apim"})},
             ),
+            ("f-apim-product-jwt", "anonymous", {}),
+            ("f-apim-global", "anonymous", {}),
+            ("f-apim-nobase", "anonymous", {}),
             ("f-afd-open", "anonymous", {}),
             ("f-afd-locked", "anonymous", {"config": _restricted(_fdid_rule(OUR_FDID))}),
             ("f-afd-other", "anonymous", {"config": _restricted(_fdid_rule(OTHER_FDID))}),
@@ -107,15 +111,23 @@ def front_estate() -> dict[str, Any]:
             api("apim-needs-key", subscription_required=False),
             api("apim-blocked", subscription_required=False),
             api("apim-tagged", subscription_required=False),
+            api("apim-product-jwt"),
         ],
         backends=[sends_key],
         products=[apim_product("starter", ["apim-open-product"], subscription_required=False),
-                  apim_product("unlimited", ["apim-key"])],
+                  apim_product("unlimited", ["apim-key"]),
+                  apim_product("partners", ["apim-product-jwt"], policy=JWT_POLICY)],
     )
     internal = apim_service(
         f, "rg-f", "apim-internal", vnet="Internal",
         subnet=f"/subscriptions/{f}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/apim",
         apis=[api("apim-internal", subscription_required=False)],
+    )
+    # Token validation for every API, unless an API's policy leaves out <base />.
+    gated = apim_service(
+        f, "rg-f", "apim-gated", policy=AD_TOKEN_POLICY.replace("<base />", "", 1),
+        apis=[api("apim-global", subscription_required=False),
+              api("apim-nobase", subscription_required=False, policy=NO_BASE_POLICY)],
     )
     waf = waf_policy(f, "rg-f", "wafprevent")
     fd = afd_profile(
@@ -132,7 +144,7 @@ def front_estate() -> dict[str, Any]:
                 "displayName": "Fronted",
                 "sites": list(apps.values()),
                 "roleAssignments": [],
-                "apiManagement": [main, internal],
+                "apiManagement": [main, internal, gated],
                 "frontDoors": [fd],
                 "wafPolicies": [waf],
             },

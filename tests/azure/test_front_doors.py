@@ -86,6 +86,18 @@ def test_token_validation_policy_authenticates(scan_f: Run, app: str, policy: st
     assert f"{policy} at API scope" in path["evidence"]
 
 
+def test_policy_scopes_inherit_only_through_base(scan_f: Run) -> None:
+    """Policies run global -> product -> API, each scope reaching the next only through <base />
+    (https://learn.microsoft.com/azure/api-management/api-management-howto-policies#scopes)."""
+    product = _one(scan_f, "f-apim-product-jwt", "api_management")
+    assert product["auth"] == "platform" and "validate-jwt at product scope" in product["evidence"]
+    inherited = _one(scan_f, "f-apim-global", "api_management")
+    assert inherited["auth"] == "platform" and "validate-azure-ad-token at global scope" in inherited["evidence"]
+    dropped = _one(scan_f, "f-apim-nobase", "api_management")
+    assert (dropped["principal_kind"], dropped["auth"]) == ("anonymous", "none")
+    assert scan_f.findings("f-apim-nobase")["ZT-NET-001"] == "FAIL"
+
+
 def test_backend_entity_decides_the_app_and_can_send_the_function_key(scan_f: Run) -> None:
     """set-backend-service backend-id routes to the backend entity, not serviceUrl
     (https://learn.microsoft.com/azure/api-management/set-backend-service-policy); a backend that sends
@@ -171,11 +183,11 @@ def test_unreadable_front_door_makes_reachable_apps_unknown(scan_u: Run) -> None
 
 
 def test_reads_are_per_front_door_not_per_app(fronted: Emulator, scan_f: Run, scan_u: Run) -> None:
-    discovery = [p for _, p, _ in fronted.log if p.startswith(f"/subscriptions/{SUB_F}/resources?") and "Cdn" in p]
-    assert len(discovery) == 1  # one query finds both kinds of front door
     first_pages = [p for _, p, _ in fronted.log if "skiptoken" not in p]
+    discovery = [p for p in first_pages if p.startswith(f"/subscriptions/{SUB_F}/resources?") and "Cdn" in p]
+    assert len(discovery) == 1  # one query finds both kinds of front door
     assert sum("/service/apim-main/apis?" in p for p in first_pages) == 1
-    assert fronted.requests_matching("/service/apim-main/apis?") == 3  # 9 APIs, pages of 3: nextLink followed
+    assert fronted.requests_matching("/service/apim-main/apis?") == 4  # 10 APIs, pages of 3: nextLink followed
     assert sum("/profiles/fd-main/afdEndpoints?" in p for p in first_pages) == 1
 
 

@@ -30,6 +30,13 @@ AD_TOKEN_POLICY = (
     "  <outbound>\r\n    <base />\r\n  </outbound>\r\n</policies>"
 )
 
+# An API policy that does not inherit: without <base /> the product and global policies do not run.
+NO_BASE_POLICY = (
+    "<policies>\r\n  <inbound>\r\n    <set-header name=\"x-api\" exists-action=\"override\">\r\n"
+    "      <value>orders</value>\r\n    </set-header>\r\n  </inbound>\r\n  <backend>\r\n    <base />\r\n"
+    "  </backend>\r\n  <outbound>\r\n    <base />\r\n  </outbound>\r\n</policies>"
+)
+
 
 def backend_policy(backend_id: str) -> str:
     """An API policy that routes to a backend entity (set-backend-service backend-id)."""
