@@ -134,6 +134,11 @@ def front_estate() -> dict[str, Any]:
         f, "rg-f", "fd-main", OUR_FDID,
         [_host(n) for n in ("f-afd-open", "f-afd-locked", "f-afd-other", "f-afd-easyauth")], waf=waf,
     )
+    # The backend is computed per request: which app it reaches cannot be read from the configuration.
+    expression = apim_service(
+        u, "rg-u", "apim-expr",
+        apis=[apim_api("route", "route", None, policy=backend_policy("@(context.Api.Name)"))],
+    )
     locked_fd = afd_profile(u, "rg-u", "fd-locked", OTHER_FDID, [_host("u-behind-locked")])
     return {
         "tenantId": "7c1f2e4a-3b5d-4c6e-8f90-a1b2c3d4e5f6",
@@ -158,6 +163,7 @@ def front_estate() -> dict[str, Any]:
                 ],
                 "roleAssignments": [],
                 "frontDoors": [locked_fd],
+                "apiManagement": [expression],
             },
         ],
         "faults": {"forbidden": ["/profiles/fd-locked/afdEndpoints"]},

@@ -176,6 +176,8 @@ def test_unreadable_front_door_makes_reachable_apps_unknown(scan_u: Run) -> None
     behind = scan_u.fn("u-behind-locked")
     reason = behind["unknown"]["network.invocation"]
     assert "Front Door fd-locked not read" in reason and "AuthorizationFailed" in reason
+    # An API whose set-backend-service is a policy expression: which app it calls is not in ARM.
+    assert "API Management apim-expr not read: set-backend-service of API route is an expression" in reason
     assert scan_u.findings("u-behind-locked")["ZT-NET-001"] == "NOT_ASSESSED"
     # Public network access off and no private endpoint: no front door can reach it, so it stays known.
     assert "network.invocation" not in scan_u.fn("u-private")["unknown"]
