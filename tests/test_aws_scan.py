@@ -100,7 +100,9 @@ def test_invocation_paths_and_narrowing_conditions(scan: CliResult) -> None:
     assert url["anonymous_invoke"] is True and url["invocation"][0]["via"] == "function_url"
     assert url["cors"] == {"allowed_origins": ["*"], "allow_credentials": False}
     public = scan.function("payments-webhook")["network"]["invocation"][0]
-    assert (public["principal_kind"], public["narrowed"]) == ("anonymous", False)
+    # Invoke needs SigV4: "*" is every AWS principal, not anonymous
+    # (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+    assert (public["principal_kind"], public["narrowed"]) == ("any_authenticated", False)
     s3 = scan.function("image-resizer")["network"]["invocation"][0]
     assert (s3["principal_kind"], s3["narrowed"]) == ("service", True)
     sns = scan.function("sns-fanout")["network"]["invocation"][0]
@@ -164,7 +166,8 @@ def test_secrets_are_classified_and_never_printed(scan: CliResult) -> None:
 def test_first_checks_fail_and_pass_on_the_right_functions(scan: CliResult) -> None:
     status = {(f["check_id"], f["resource_name"]): f["status"] for f in scan.document["findings"]}
     assert status[("ZT-NET-001", "orders-api")] == "FAIL"
-    assert status[("ZT-NET-001", "payments-webhook")] == "FAIL"
+    assert status[("ZT-NET-001", "payments-webhook")] == "FAIL", "its public function URL"
+    assert status[("ZT-NET-002", "payments-webhook")] == "FAIL", "Principal * on InvokeFunction"
     assert status[("ZT-NET-001", "image-resizer")] == "PASS"
     assert status[("ZT-NET-001", "org-only")] == "PASS"
     assert status[("ZT-IAM-001", "orders-api")] == "FAIL"

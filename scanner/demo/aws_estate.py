@@ -72,11 +72,15 @@ class DemoFunction:
 # Fake credentials in the demo are shaped like real ones so detectors recognise them.
 FUNCTIONS = [
     DemoFunction("orders-api", "python3.12", "orders-admin", url_auth="NONE",
+                 permissions=[{"StatementId": "FunctionURLAllowPublicAccess", "Principal": "*",
+                               "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE"}],
                  cors={"AllowOrigins": ["*"], "AllowCredentials": False},
                  env={"TABLE_NAME": "orders", "DB_PASSWORD": "Sup3r-Secret-Passw0rd!"},
                  tags={"team": "commerce", "env": "prod"}),
-    DemoFunction("payments-webhook", "nodejs18.x", "reader",
-                 permissions=[{"StatementId": "public-invoke", "Principal": "*"}],
+    DemoFunction("payments-webhook", "nodejs18.x", "reader", url_auth="NONE",
+                 permissions=[{"StatementId": "public-invoke", "Principal": "*"},
+                              {"StatementId": "FunctionURLAllowPublicAccess", "Principal": "*",
+                               "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE"}],
                  env={"STRIPE_API_KEY": "sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUvWx", "LOG_LEVEL": "info"},
                  tags={"team": "payments"}),
     DemoFunction("image-resizer", "python3.13", "reader", cmk=True, vpc_subnets=2, tracing=True, log_retention=30,
@@ -172,7 +176,7 @@ def seed_function(c: dict[str, Any], spec: DemoFunction, role_arn: str, code: by
         dropped["Layers"] = [{"Arn": arn, "CodeSize": 4096} for arn in spec.layers]
     c["lambda"].create_function(**kwargs)
     for permission in spec.permissions:
-        c["lambda"].add_permission(FunctionName=spec.name, Action="lambda:InvokeFunction", **permission)
+        c["lambda"].add_permission(**{"FunctionName": spec.name, "Action": "lambda:InvokeFunction", **permission})
     if spec.url_auth:
         url: dict[str, Any] = {"FunctionName": spec.name, "AuthType": spec.url_auth}
         if spec.cors:
