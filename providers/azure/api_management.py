@@ -9,14 +9,16 @@ Rules, each from Microsoft's documentation:
   key: https://learn.microsoft.com/rest/api/apimanagement/product/get). A key is a shared secret,
   never authentication: auth "key";
 - ``validate-jwt`` / ``validate-azure-ad-token`` in the inbound policy at API, product or global
-  scope authenticates the caller (auth "platform"); a scope reaches the one below only through
+  scope authenticates the caller (auth "platform"); one inside a ``<choose>`` branch runs only
+  when its condition holds and is not counted; a scope reaches the one below only through
   ``<base />`` (https://learn.microsoft.com/azure/api-management/api-management-howto-policies);
   product-scope policies apply only to calls made with that product's key, so they count only
   when every product holding the API has one and the API requires a key;
 - ``virtualNetworkType`` Internal (or ``publicNetworkAccess`` Disabled) puts the gateway out of the
   internet's reach (https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet);
 - "Import an Azure Function App as an API" stores a host key and sends it in the backend's
-  ``x-functions-key`` header: the caller then needs no function key
+  ``x-functions-key`` header (a ``set-header`` / ``set-query-parameter`` policy naming
+  ``x-functions-key`` / ``code`` does the same): the caller then needs no function key
   (https://learn.microsoft.com/azure/api-management/import-function-app-as-api)."""
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _JWT = re.compile(r"<(validate-jwt|validate-azure-ad-token)\b", re.I)
 _BASE = re.compile(r"<base\s*/?>", re.I)
 _INBOUND = re.compile(r"<inbound\b[^>]*>(.*?)</inbound>|<inbound\s*/>", re.I | re.S)
 _SET_BACKEND = re.compile(r"<set-backend-service\b([^>]*)/?>", re.I)
+_KEY_IN_POLICY = re.compile(r"<set-(header|query-parameter)\s[^>]*name=\"(x-functions-key|code)\"", re.I)
+_CHOOSE = re.compile(r"<choose\b.*?</choose>", re.I | re.S)
 _ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
 _MULTI_TENANT = re.compile(r"login\.microsoftonline\.com/(common|organizations|consumers)/", re.I)
 _SITE_ID = re.compile(r"(/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Web/sites/[^/?#]+)", re.I)
@@ -54,7 +58,12 @@ class _Policy:
 
     @property
     def jwt(self) -> re.Match[str] | None:
-        return _JWT.search(self.inbound)
+        """Token validation that runs for every request: one inside a <choose> branch may be skipped."""
+        return _JWT.search(_CHOOSE.sub("", self.inbound))
+
+    @property
+    def sends_key(self) -> bool:
+        return bool(_KEY_IN_POLICY.search(self.inbound))
 
 
 def _policy(reader: Reader, path: str) -> _Policy:
@@ -92,11 +101,10 @@ def _backend_targets(
                 raise Failed(f"set-backend-service of API {api.get('name')} names unknown backend {target!r}")
             return _backend_keys(backend), _sends_key(backend), f"backend {attrs['backend-id']}"
         return [urlsplit(target).hostname or ""], False, f"set-backend-service {target}"
+    # serviceUrl goes straight to the host: backend entities (and their credentials) are not used.
     url = str(props.get("serviceUrl") or "")
     host = urlsplit(url).hostname
-    matching = [b for b in backends.values() if host and _backend_keys(b)[0] == host]
-    keys = [host] if host else []
-    return keys, any(_sends_key(b) for b in matching), f"serviceUrl {url}"
+    return [host] if host else [], False, f"serviceUrl {url}"
 
 
 def _backend_keys(backend: dict[str, Any]) -> list[str]:
@@ -171,6 +179,7 @@ def read_service(reader: Reader, rid: str, index: FrontIndex) -> None:
         props = api.get("properties") or {}
         api_policy = _policy(reader, f"{rid}/apis/{api['name']}")
         keys, supplies_key, how = _backend_targets(api, api_policy, global_policy, backends)
+        supplies_key = supplies_key or api_policy.sends_key or (api_policy.inherits and global_policy.sends_key)
         held_by = in_products.get(str(api.get("name", "")).lower(), [])
         principal, kind, entry_auth, why = _access(props, held_by, api_policy, global_policy)
         display = props.get("path") or api.get("name")

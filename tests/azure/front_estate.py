@@ -26,6 +26,15 @@ SUB_U = "e0e0e0e0-2222-4222-8222-e0e0e0e0e0e0"
 OUR_FDID = "a0b1c2d3-0000-4000-8000-0000000000fd"
 OTHER_FDID = "99999999-0000-4000-8000-0000000000fd"
 APIM_IP = "20.50.1.10"
+# Token validation only for requests that carry a header: the others pass unchecked.
+_WHEN = '<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;x-partner&quot;))">'
+CONDITIONAL_JWT = JWT_POLICY.replace("<validate-jwt", _WHEN + "<validate-jwt").replace(
+    "</validate-jwt>", "</validate-jwt></when></choose>"
+)
+# The function key as a named value, sent by the API's own policy.
+HEADER_KEY = NO_BASE_POLICY.replace("x-api", "x-functions-key").replace(
+    "<value>orders</value>", "<value>{{fn-key}}</value>"
+)
 BASE = {"FUNCTIONS_WORKER_RUNTIME": "python", "FUNCTIONS_EXTENSION_VERSION": "~4"}
 
 
@@ -81,6 +90,8 @@ def front_estate() -> dict[str, Any]:
             ),
             ("f-apim-product-jwt", "anonymous", {}),
             ("f-apim-global", "anonymous", {}),
+            ("f-apim-conditional-jwt", "anonymous", {}),
+            ("f-apim-header-key", "function", {}),
             ("f-apim-nobase", "anonymous", {}),
             ("f-afd-open", "anonymous", {}),
             ("f-afd-locked", "anonymous", {"config": _restricted(_fdid_rule(OUR_FDID))}),
@@ -112,6 +123,8 @@ def front_estate() -> dict[str, Any]:
             api("apim-blocked", subscription_required=False),
             api("apim-tagged", subscription_required=False),
             api("apim-product-jwt"),
+            api("apim-conditional-jwt", subscription_required=False, policy=CONDITIONAL_JWT),
+            api("apim-header-key", subscription_required=False, policy=HEADER_KEY),
         ],
         backends=[sends_key],
         products=[apim_product("starter", ["apim-open-product"], subscription_required=False),

@@ -98,6 +98,21 @@ def test_policy_scopes_inherit_only_through_base(scan_f: Run) -> None:
     assert scan_f.findings("f-apim-nobase")["ZT-NET-001"] == "FAIL"
 
 
+def test_token_validation_inside_a_condition_is_not_authentication(scan_f: Run) -> None:
+    """A policy inside <choose>/<when> runs only when its condition holds
+    (https://learn.microsoft.com/azure/api-management/choose-policy)."""
+    path = _one(scan_f, "f-apim-conditional-jwt", "api_management")
+    assert (path["principal_kind"], path["auth"]) == ("anonymous", "none")
+
+
+def test_api_policy_sending_the_function_key(scan_f: Run) -> None:
+    """set-header x-functions-key in the API policy supplies the key the trigger asks for
+    (https://learn.microsoft.com/azure/azure-functions/function-keys-how-to#use-access-keys)."""
+    path = _one(scan_f, "f-apim-header-key", "api_management")
+    assert (path["principal_kind"], path["auth"]) == ("anonymous", "none")
+    assert "the front door sends the function key" in path["evidence"]
+
+
 def test_backend_entity_decides_the_app_and_can_send_the_function_key(scan_f: Run) -> None:
     """set-backend-service backend-id routes to the backend entity, not serviceUrl
     (https://learn.microsoft.com/azure/api-management/set-backend-service-policy); a backend that sends
@@ -189,7 +204,7 @@ def test_reads_are_per_front_door_not_per_app(fronted: Emulator, scan_f: Run, sc
     discovery = [p for p in first_pages if p.startswith(f"/subscriptions/{SUB_F}/resources?") and "Cdn" in p]
     assert len(discovery) == 1  # one query finds both kinds of front door
     assert sum("/service/apim-main/apis?" in p for p in first_pages) == 1
-    assert fronted.requests_matching("/service/apim-main/apis?") == 4  # 10 APIs, pages of 3: nextLink followed
+    assert fronted.requests_matching("/service/apim-main/apis?") == 4  # 12 APIs, pages of 3: nextLink followed
     assert sum("/profiles/fd-main/afdEndpoints?" in p for p in first_pages) == 1
 
 
