@@ -1,4 +1,6 @@
-"""Azure Front Door (Standard/Premium, Microsoft.Cdn/profiles): routes whose origins are function apps.
+"""Azure Front Door: routes whose origins are function apps, in Standard/Premium profiles
+(Microsoft.Cdn/profiles) and in classic Front Doors (Microsoft.Network/frontDoors, one resource
+holding its routing rules, backend pools and frontend endpoints).
 
 Rules, each from Microsoft's documentation:
 - a route on an endpoint sends matching requests to its origin group; each enabled origin's
@@ -20,11 +22,20 @@ from typing import Any
 
 from providers.azure.fronts import CDN_VERSION, WAF_VERSION, Entry, FrontIndex, Reader
 
+CLASSIC_VERSION = "2021-06-01"
+
 _READ = "Microsoft.Cdn/profiles/*/read"
 
 
 def _enabled(resource: dict[str, Any]) -> bool:
     return str((resource.get("properties") or {}).get("enabledState") or "Enabled").lower() == "enabled"
+
+
+def _waf_label(reader: Reader, waf_id: str) -> str:
+    waf = reader.get(waf_id, WAF_VERSION, "Microsoft.Network/frontdoorWebApplicationFirewallPolicies/read")
+    settings = (waf.get("properties") or {}).get("policySettings") or {}
+    state = "enabled" if str(settings.get("enabledState") or "Enabled").lower() == "enabled" else "disabled"
+    return f"WAF {waf.get('name') or waf_id.split('/')[-1]} ({state}, {settings.get('mode') or 'Detection'} mode)"
 
 
 def _waf_modes(reader: Reader, rid: str) -> dict[str, str]:
@@ -35,10 +46,7 @@ def _waf_modes(reader: Reader, rid: str) -> dict[str, str]:
         waf_id = (params.get("wafPolicy") or {}).get("id")
         if not waf_id:
             continue
-        waf = reader.get(waf_id, WAF_VERSION, "Microsoft.Network/frontdoorWebApplicationFirewallPolicies/read")
-        settings = (waf.get("properties") or {}).get("policySettings") or {}
-        state = "enabled" if str(settings.get("enabledState") or "Enabled").lower() == "enabled" else "disabled"
-        label = f"WAF {waf.get('name') or waf_id.split('/')[-1]} ({state}, {settings.get('mode') or 'Detection'} mode)"
+        label = _waf_label(reader, waf_id)
         for assoc in params.get("associations") or []:
             for domain in assoc.get("domains") or []:
                 out[str(domain.get("id", "")).lower()] = label
@@ -88,5 +96,49 @@ def read_profile(reader: Reader, rid: str, index: FrontIndex) -> None:
                         f"-> origin {oprops.get('hostName')} ({waf})",
                         frontdoor_id=fdid,
                         private_link=bool(link),
+                    ),
+                )
+
+
+def read_classic(reader: Reader, rid: str, index: FrontIndex) -> None:
+    """Each enabled forwarding rule of a classic Front Door, as an ``Entry`` per enabled backend."""
+    door = reader.get(rid, CLASSIC_VERSION, "Microsoft.Network/frontDoors/read")
+    props = door.get("properties") or {}
+    if not _enabled(door):
+        return
+    name = door.get("name") or rid.split("/")[-1]
+    pools = {
+        str(pool.get("id", "")).lower(): [
+            b for b in (pool.get("properties") or {}).get("backends") or []
+            if str(b.get("enabledState") or "Enabled").lower() == "enabled"
+        ]
+        for pool in props.get("backendPools") or []
+    }
+    endpoints = {str(e.get("id", "")).lower(): e.get("properties") or {} for e in props.get("frontendEndpoints") or []}
+    links = {str((ep.get("webApplicationFirewallPolicyLink") or {}).get("id") or "") for ep in endpoints.values()}
+    wafs = {waf_id: _waf_label(reader, waf_id) for waf_id in links if waf_id}
+    for rule in props.get("routingRules") or []:
+        rprops = rule.get("properties") or {}
+        pool = ((rprops.get("routeConfiguration") or {}).get("backendPool") or {}).get("id")
+        if not _enabled(rule) or not pool:
+            continue  # disabled, or a redirect rule: no backend is called
+        patterns = ",".join(rprops.get("patternsToMatch") or ["/*"])
+        for ref in rprops.get("frontendEndpoints") or []:
+            ep = endpoints.get(str(ref.get("id", "")).lower()) or {}
+            waf = wafs.get(str((ep.get("webApplicationFirewallPolicyLink") or {}).get("id") or ""), "no WAF policy")
+            for backend in pools.get(str(pool).lower(), []):
+                index.add(
+                    str(backend.get("address") or ""),
+                    Entry(
+                        via="front_door",
+                        front_door=str(door.get("id") or rid),
+                        route=f"{ep.get('hostName')}{patterns}",
+                        principal="anonymous",
+                        principal_kind="anonymous",
+                        auth="none",
+                        evidence=f"Front Door (classic) {name} rule {rule.get('name')} {ep.get('hostName')} {patterns} "
+                        f"-> backend {backend.get('address')} ({waf})",
+                        frontdoor_id=props.get("frontdoorId"),
+                        private_link=bool(backend.get("privateLinkResourceId")),
                     ),
                 )

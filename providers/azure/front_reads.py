@@ -9,7 +9,11 @@ from providers.azure import api_management, front_doors
 from providers.azure.arm import Arm, Failed
 from providers.azure.fronts import FrontIndex, Reader
 
-FRONT_TYPES = {"Microsoft.ApiManagement/service": "API Management", "Microsoft.Cdn/profiles": "Front Door"}
+FRONT_TYPES = {
+    "Microsoft.ApiManagement/service": "API Management",
+    "Microsoft.Cdn/profiles": "Front Door",
+    "Microsoft.Network/frontDoors": "Front Door",
+}
 
 
 def discover(reader: Reader) -> dict[str, list[str]]:
@@ -34,12 +38,13 @@ def read_fronts(arm: Arm, sub: str) -> FrontIndex:
     try:
         found = discover(reader)
     except Failed as exc:
-        for kind in FRONT_TYPES.values():
+        for kind in set(FRONT_TYPES.values()):
             index.unreadable.setdefault(kind, f"{kind} of subscription {sub} not listed: {exc.reason}")
         return index
     readers = {
         "Microsoft.ApiManagement/service": api_management.read_service,
         "Microsoft.Cdn/profiles": front_doors.read_profile,
+        "Microsoft.Network/frontDoors": front_doors.read_classic,
     }
     for rtype, kind in FRONT_TYPES.items():
         for rid in found[rtype]:

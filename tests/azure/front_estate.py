@@ -18,12 +18,14 @@ from scanner.demo.azure.front_builders import (
     apim_product,
     apim_service,
     backend_policy,
+    classic_front_door,
     waf_policy,
 )
 
 SUB_F = "f0f0f0f0-1111-4111-8111-f0f0f0f0f0f0"
 SUB_U = "e0e0e0e0-2222-4222-8222-e0e0e0e0e0e0"
 OUR_FDID = "a0b1c2d3-0000-4000-8000-0000000000fd"
+CLASSIC_FDID = "c1a551c0-0000-4000-8000-0000000000fd"
 OTHER_FDID = "99999999-0000-4000-8000-0000000000fd"
 APIM_IP = "20.50.1.10"
 # Token validation only for requests that carry a header: the others pass unchecked.
@@ -97,6 +99,7 @@ def front_estate() -> dict[str, Any]:
             ("f-afd-locked", "anonymous", {"config": _restricted(_fdid_rule(OUR_FDID))}),
             ("f-afd-other", "anonymous", {"config": _restricted(_fdid_rule(OTHER_FDID))}),
             ("f-afd-easyauth", "anonymous", {"auth": easy_auth()}),
+            ("f-classic-locked", "anonymous", {"config": _restricted(_fdid_rule(CLASSIC_FDID))}),
         ]
     }
 
@@ -152,6 +155,7 @@ def front_estate() -> dict[str, Any]:
         u, "rg-u", "apim-expr",
         apis=[apim_api("route", "route", None, policy=backend_policy("@(context.Api.Name)"))],
     )
+    classic = classic_front_door(f, "rg-f", "fd-classic", CLASSIC_FDID, [_host("f-classic-locked")], waf=waf)
     locked_fd = afd_profile(u, "rg-u", "fd-locked", OTHER_FDID, [_host("u-behind-locked")])
     return {
         "tenantId": "7c1f2e4a-3b5d-4c6e-8f90-a1b2c3d4e5f6",
@@ -164,6 +168,7 @@ def front_estate() -> dict[str, Any]:
                 "roleAssignments": [],
                 "apiManagement": [main, internal, gated],
                 "frontDoors": [fd],
+                "classicFrontDoors": [classic],
                 "wafPolicies": [waf],
             },
             {

@@ -177,6 +177,17 @@ def test_fdid_restriction_admits_only_that_front_door(scan_f: Run) -> None:
     assert OUR_FDID not in str(scan_f.fn("f-afd-other")["network"])
 
 
+def test_classic_front_door_forwarding_rule(scan_f: Run) -> None:
+    """A classic Front Door forwards a routing rule's patterns to its backend pool; its frontdoorId is the
+    X-Azure-FDID value (https://learn.microsoft.com/azure/frontdoor/front-door-faq#how-do-i-lock-down-the-access-to-my-backend-to-only-azure-front-door-)."""
+    path = _one(scan_f, "f-classic-locked", "front_door")
+    assert (path["principal_kind"], path["auth"], path["narrowed"]) == ("anonymous", "none", False)
+    assert path["evidence"].startswith("Front Door (classic) fd-classic rule api fd-classic.azurefd.net /api/*")
+    assert "WAF wafprevent (enabled, Prevention mode)" in path["evidence"]
+    assert path["front_door"].endswith("/Microsoft.Network/frontDoors/fd-classic")
+    assert _one(scan_f, "f-classic-locked", "http_trigger")["narrowed"] is True
+
+
 def test_easy_auth_still_authenticates_behind_front_door(scan_f: Run) -> None:
     """App Service Authentication runs in the app's front end, whoever forwards the request
     (https://learn.microsoft.com/azure/app-service/overview-authentication-authorization)."""

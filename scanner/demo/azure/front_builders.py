@@ -4,7 +4,8 @@ Shapes follow Microsoft's REST reference and the azure-rest-api-specs examples:
 APIM service/apis/backends/products/policies 2022-08-01
 (https://learn.microsoft.com/rest/api/apimanagement/apis/get, .../backend/get, .../product/get,
 .../api-policy/list-by-api), Front Door Standard/Premium 2024-02-01 (examples AFDOrigins_Get,
-Routes_Get, SecurityPolicies_Get) and the Front Door WAF policy
+Routes_Get, SecurityPolicies_Get), classic Front Door 2021-06-01
+(https://learn.microsoft.com/rest/api/frontdoorservice/frontdoor/front-doors/get) and the Front Door WAF policy
 (https://learn.microsoft.com/rest/api/frontdoorservice/web-application-firewall-policies/get).
 Children live under "_x" and are served by scanner/demo/azure/front_routes.py."""
 
@@ -262,5 +263,73 @@ def afd_profile(sub: str, rg: str, name: str, frontdoor_id: str, origin_hosts: l
                 }
             ],
             "securityPolicies": security,
+        },
+    }
+
+
+def classic_front_door(sub: str, rg: str, name: str, frontdoor_id: str, backend_hosts: list[str], *,
+                       waf: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A classic Front Door (Microsoft.Network/frontDoors): one endpoint, one forwarding rule, one pool."""
+    rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/frontDoors/{name}"
+    endpoint = {
+        "id": f"{rid}/frontendEndpoints/{name}-azurefd-net",
+        "name": f"{name}-azurefd-net",
+        "type": "Microsoft.Network/frontDoors/frontendEndpoints",
+        "properties": {
+            "hostName": f"{name}.azurefd.net",
+            "sessionAffinityEnabledState": "Disabled",
+            "sessionAffinityTtlSeconds": 0,
+            "webApplicationFirewallPolicyLink": {"id": waf["id"]} if waf else None,
+            "resourceState": "Enabled",
+        },
+    }
+    pool = {
+        "id": f"{rid}/backendPools/functions",
+        "name": "functions",
+        "type": "Microsoft.Network/frontDoors/backendPools",
+        "properties": {
+            "backends": [
+                {"address": host, "backendHostHeader": host, "enabledState": "Enabled", "httpPort": 80,
+                 "httpsPort": 443, "priority": 1, "weight": 50, "privateLinkResourceId": None}
+                for host in backend_hosts
+            ],
+            "loadBalancingSettings": {"id": f"{rid}/loadBalancingSettings/lb"},
+            "healthProbeSettings": {"id": f"{rid}/healthProbeSettings/probe"},
+            "resourceState": "Enabled",
+        },
+    }
+    rule = {
+        "id": f"{rid}/routingRules/api",
+        "name": "api",
+        "type": "Microsoft.Network/frontDoors/routingRules",
+        "properties": {
+            "frontendEndpoints": [{"id": endpoint["id"]}],
+            "acceptedProtocols": ["Https"],
+            "patternsToMatch": ["/api/*"],
+            "enabledState": "Enabled",
+            "routeConfiguration": {
+                "@odata.type": "#Microsoft.Azure.FrontDoor.Models.FrontdoorForwardingConfiguration",
+                "forwardingProtocol": "HttpsOnly",
+                "backendPool": {"id": pool["id"]},
+            },
+            "resourceState": "Enabled",
+        },
+    }
+    return {
+        "id": rid,
+        "name": name,
+        "type": "Microsoft.Network/frontDoors",
+        "location": "global",
+        "properties": {
+            "friendlyName": name,
+            "enabledState": "Enabled",
+            "frontdoorId": frontdoor_id,
+            "cname": f"{name}.azurefd.net",
+            "provisioningState": "Succeeded",
+            "resourceState": "Enabled",
+            "routingRules": [rule],
+            "backendPools": [pool],
+            "frontendEndpoints": [endpoint],
+            "backendPoolsSettings": {"enforceCertificateNameCheck": "Enabled", "sendRecvTimeoutSeconds": 30},
         },
     }

@@ -1,7 +1,8 @@
 """The ARM routes of API Management and Front Door, answered from a subscription of the estate.
 
 Estate keys (per subscription): "apiManagement": [apim_service(...)], "frontDoors": [afd_profile(...)],
-"wafPolicies": [waf_policy(...)] (see scanner/demo/azure/front_builders.py)."""
+"classicFrontDoors": [classic_front_door(...)], "wafPolicies": [waf_policy(...)]
+(see scanner/demo/azure/front_builders.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ Reply = tuple[int, dict[str, Any], None]
 
 _RESOURCE = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/(?P<ns>Microsoft\.ApiManagement/service|"
-    r"Microsoft\.Cdn/profiles|Microsoft\.Network/frontdoorWebApplicationFirewallPolicies)/(?P<name>[^/]+)"
+    r"Microsoft\.Cdn/profiles|Microsoft\.Network/frontDoors|Microsoft\.Network/frontdoorWebApplicationFirewallPolicies)/(?P<name>[^/]+)"
     r"(?P<rest>/.*)?$",
     re.I,
 )
 _KEYS = {
     "microsoft.apimanagement/service": "apiManagement",
     "microsoft.cdn/profiles": "frontDoors",
+    "microsoft.network/frontdoors": "classicFrontDoors",
     "microsoft.network/frontdoorwebapplicationfirewallpolicies": "wafPolicies",
 }
 
