@@ -27,6 +27,21 @@ CLASSIC_VERSION = "2021-06-01"
 _READ = "Microsoft.Cdn/profiles/*/read"
 
 
+def _entry(door_id: str, route: str, evidence: str, fdid: str | None, link: bool) -> Entry:
+    """An anonymous internet path through a Front Door: it authenticates nobody."""
+    return Entry(
+        via="front_door",
+        front_door=door_id,
+        route=route,
+        principal="anonymous",
+        principal_kind="anonymous",
+        auth="none",
+        evidence=evidence,
+        frontdoor_id=fdid,
+        private_link=link,
+    )
+
+
 def _enabled(resource: dict[str, Any]) -> bool:
     return str((resource.get("properties") or {}).get("enabledState") or "Enabled").lower() == "enabled"
 
@@ -83,21 +98,13 @@ def read_profile(reader: Reader, rid: str, index: FrontIndex) -> None:
             for origin in origins.get(group, []):
                 oprops = origin.get("properties") or {}
                 link = ((oprops.get("sharedPrivateLinkResource") or {}).get("privateLink") or {}).get("id")
-                index.add(
-                    str(oprops.get("hostName") or ""),
-                    Entry(
-                        via="front_door",
-                        front_door=str(profile.get("id") or rid),
-                        route=f"{host}{patterns if patterns.startswith('/') else '/' + patterns}",
-                        principal="anonymous",
-                        principal_kind="anonymous",
-                        auth="none",
-                        evidence=f"Front Door {name} route {route.get('name')} {host} {patterns} "
-                        f"-> origin {oprops.get('hostName')} ({waf})",
-                        frontdoor_id=fdid,
-                        private_link=bool(link),
-                    ),
+                evidence = (
+                    f"Front Door {name} route {route.get('name')} {host} {patterns} "
+                    f"-> origin {oprops.get('hostName')} ({waf})"
                 )
+                path = f"{host}{patterns if patterns.startswith('/') else '/' + patterns}"
+                entry = _entry(str(profile.get("id") or rid), path, evidence, fdid, bool(link))
+                index.add(str(oprops.get("hostName") or ""), entry)
 
 
 def read_classic(reader: Reader, rid: str, index: FrontIndex) -> None:
@@ -127,18 +134,11 @@ def read_classic(reader: Reader, rid: str, index: FrontIndex) -> None:
             ep = endpoints.get(str(ref.get("id", "")).lower()) or {}
             waf = wafs.get(str((ep.get("webApplicationFirewallPolicyLink") or {}).get("id") or ""), "no WAF policy")
             for backend in pools.get(str(pool).lower(), []):
-                index.add(
-                    str(backend.get("address") or ""),
-                    Entry(
-                        via="front_door",
-                        front_door=str(door.get("id") or rid),
-                        route=f"{ep.get('hostName')}{patterns}",
-                        principal="anonymous",
-                        principal_kind="anonymous",
-                        auth="none",
-                        evidence=f"Front Door (classic) {name} rule {rule.get('name')} {ep.get('hostName')} {patterns} "
-                        f"-> backend {backend.get('address')} ({waf})",
-                        frontdoor_id=props.get("frontdoorId"),
-                        private_link=bool(backend.get("privateLinkResourceId")),
-                    ),
+                evidence = (
+                    f"Front Door (classic) {name} rule {rule.get('name')} {ep.get('hostName')} {patterns} "
+                    f"-> backend {backend.get('address')} ({waf})"
                 )
+                link = bool(backend.get("privateLinkResourceId"))
+                entry = _entry(str(door.get("id") or rid), f"{ep.get('hostName')}{patterns}", evidence,
+                               props.get("frontdoorId"), link)
+                index.add(str(backend.get("address") or ""), entry)
