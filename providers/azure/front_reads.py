@@ -37,9 +37,10 @@ def read_fronts(arm: Arm, sub: str) -> FrontIndex:
     reader = Reader(arm, sub)
     try:
         found = discover(reader)
-    except Failed as exc:
+    except (Failed, KeyError, TypeError, AttributeError) as exc:  # denied, or a listing shape we do not know
+        reason = exc.reason if isinstance(exc, Failed) else type(exc).__name__
         for kind in set(FRONT_TYPES.values()):
-            index.unreadable.setdefault(kind, f"{kind} of subscription {sub} not listed: {exc.reason}")
+            index.unreadable.setdefault(kind, f"{kind} of subscription {sub} not listed: {reason}")
         return index
     readers = {
         "Microsoft.ApiManagement/service": api_management.read_service,

@@ -210,6 +210,18 @@ def test_unreadable_front_door_makes_reachable_apps_unknown(scan_u: Run) -> None
     assert scan_u.target(SUB_U)["status"] == "partial"
 
 
+def test_denied_discovery_makes_reachable_apps_unknown(tmp_path: Path) -> None:
+    """Without the resources list nothing rules out a front door: apps it could reach are unknown."""
+    estate = front_estate()
+    estate["faults"] = {"forbidden": [f"/subscriptions/{SUB_U}/resources"]}
+    with serve(estate) as emu:
+        run = ztscan(["--azure-endpoint", emu.base_url, "--subscription", SUB_U], emu.env, tmp_path)
+    assert run.code == 3, run.stderr
+    reason = run.fn("u-behind-locked")["unknown"]["network.invocation"]
+    assert f"Front Door of subscription {SUB_U} not listed: AuthorizationFailed" in reason
+    assert "network.invocation" not in run.fn("u-private")["unknown"]
+
+
 def test_reads_are_per_front_door_not_per_app(fronted: Emulator, scan_f: Run, scan_u: Run) -> None:
     first_pages = [p for _, p, _ in fronted.log if "skiptoken" not in p]
     discovery = [p for p in first_pages if p.startswith(f"/subscriptions/{SUB_F}/resources?") and "Cdn" in p]
