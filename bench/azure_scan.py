@@ -1,7 +1,9 @@
 """Benchmark: a full ``ztscan scan azure`` of 300 function apps in 3 subscriptions on the ARM emulator.
 
 Prints wall-clock seconds, ARM requests per function app, the role-assignment reads (one paged list per
-visible subscription, never one per app) and the child's peak RSS.
+visible subscription, never one per app), the API Management / Front Door reads (each subscription has
+one APIM service with an API per 10 apps and one Front Door profile with an origin per 10 apps: read per
+front door, never per app) and the child's peak RSS.
 Run: python bench/azure_scan.py [--apps 300] [--workers 8]
 """
 
@@ -25,6 +27,7 @@ from scanner.demo.azure.fixtures import (
     system_identity,
     user_identity,
 )
+from scanner.demo.azure.front_builders import afd_profile, apim_api, apim_product, apim_service
 
 
 def estate(apps: int, subscriptions: int = 3) -> dict[str, Any]:
@@ -70,8 +73,20 @@ def estate(apps: int, subscriptions: int = 3) -> dict[str, Any]:
                         f"/subscriptions/{sub_id}/resourceGroups/rg-{i % 10}",
                     )
                 )
+        fronted = [site["_x"]["host"] for site in sites[::10]]
+        apis = [apim_api(f"api-{n}", f"api-{n}", f"https://{host}/api") for n, host in enumerate(fronted)]
+        apim = apim_service(sub_id, "rg-front", f"apim-{s}", apis=apis,
+                            products=[apim_product("starter", [a["name"] for a in apis])])
+        fd = afd_profile(sub_id, "rg-front", f"fd-{s}", f"{s + 1:08d}-fdfd-4000-8000-000000000000", fronted)
         subs.append(
-            {"subscriptionId": sub_id, "displayName": f"Bench {s}", "sites": sites, "roleAssignments": assignments}
+            {
+                "subscriptionId": sub_id,
+                "displayName": f"Bench {s}",
+                "sites": sites,
+                "roleAssignments": assignments,
+                "apiManagement": [apim],
+                "frontDoors": [fd],
+            }
         )
     return {"pageSize": 100, "subscriptions": subs, "faults": {}}
 
@@ -110,6 +125,12 @@ def main() -> None:
         print(f"wall time:           {seconds:.2f} s")
         print(f"ARM requests:        {emu.requests} ({emu.requests / args.apps:.2f} per app)")
         print(f"role assignment reads: {emu.requests_matching('/roleAssignments')} (per subscription and page)")
+        fronts = sum(
+            "/providers/microsoft.apimanagement/" in path.lower() or "/providers/microsoft.cdn/" in path.lower()
+            or "resourcetype eq 'microsoft.cdn/profiles'" in path.lower()
+            for _, path, _ in emu.log
+        )
+        print(f"front door reads:    {fronts} ({fronts / 3:.1f} per subscription, discovery included)")
         print(f"peak RSS (child):    {proc.peak_rss_mib:.0f} MiB")
 
 

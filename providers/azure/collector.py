@@ -11,9 +11,10 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 
-from providers.azure import easy_auth, network, runtime, settings
+from providers.azure import easy_auth, front_paths, network, runtime, settings
 from providers.azure.arm import Arm, Failed, http_reason
 from providers.azure.fixed_facts import FUNCTION_APP_FIXED_FACTS
+from providers.azure.fronts import FrontIndex
 from providers.azure.identity import AssignmentIndex, identity_facts
 from providers.azure.lifecycle import LiveStack
 from scanner.collected import assign
@@ -73,7 +74,11 @@ def _attempt(read: AppReader, op: str, key: str) -> tuple[Any, str | None]:
 
 
 def collect_app(
-    arm: Arm, ref: AppRef, assignments: AssignmentIndex, stacks: dict[tuple[str, str], LiveStack] | None = None
+    arm: Arm,
+    ref: AppRef,
+    assignments: AssignmentIndex,
+    stacks: dict[tuple[str, str], LiveStack] | None = None,
+    fronts: FrontIndex | None = None,
 ) -> ServerlessFunction:
     site = ref.site
     props = site.get("properties") or {}
@@ -118,7 +123,7 @@ def collect_app(
     fn.monitoring.tracing = None  # distributed tracing is part of Application Insights, reported there
 
     _runtime(fn, site, config, app_settings, settings_err, stacks, config_err)
-    _network(fn, read, site, props, config, config_err, app_settings)
+    _network(fn, read, site, props, config, config_err, app_settings, fronts)
 
     fn.encryption.https_only = bool(props.get("httpsOnly"))
     for field, key in (("min_tls_version", "minTlsVersion"), ("scm_min_tls_version", "scmMinTlsVersion")):
@@ -230,6 +235,7 @@ def _network(
     config: dict,
     config_err: str | None,
     app_settings: dict | None,
+    fronts: FrontIndex | None = None,
 ) -> None:
     host = props.get("defaultHostName")
     fn.network.endpoint_url = f"https://{host}" if host else None
@@ -268,6 +274,8 @@ def _network(
         triggers = _http_triggers(fn, read) if not gate.enforced or gate.excluded_paths else []
         if triggers is not None:
             fn.network.invocation = network.invocation_paths(gate, triggers, public, main.restrictions, access)
+            if fronts is not None:
+                _fronted(fn, fronts, site, config, gate, triggers, access, approved)
 
     scm, scm_err = _attempt(read, "get_scm_allowed", "publishing")
     ftp, ftp_err = _attempt(read, "get_ftp_allowed", "publishing")
@@ -281,3 +289,24 @@ def _network(
             access,
             main.public,
         )
+
+
+def _fronted(
+    fn: ServerlessFunction,
+    fronts: FrontIndex,
+    site: dict,
+    config: dict,
+    gate: easy_auth.Gate,
+    triggers: list[network.Trigger],
+    access: str,
+    private_endpoints: int,
+) -> None:
+    """Add the paths through API Management and Front Door; unknown if one that could reach it was unreadable."""
+    rules = config.get("ipSecurityRestrictions") or []
+    default = config.get("ipSecurityRestrictionsDefaultAction")
+    if fronts.unreadable and front_paths.could_reach(rules, default, access, private_endpoints):
+        fn.mark_unknown("network.invocation", "; ".join(sorted(fronts.unreadable.values())))
+        return
+    props = site.get("properties") or {}
+    keys = [str(props.get("defaultHostName") or ""), *(props.get("enabledHostNames") or []), str(site["id"]).lower()]
+    fn.network.invocation += front_paths.front_paths(fronts, keys, gate, triggers, rules, default, access)

@@ -13,6 +13,8 @@ from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpRes
 from providers.azure import lifecycle
 from providers.azure.arm import Arm, http_reason, one_line
 from providers.azure.collector import AppRef, collect_app, unreadable_app
+from providers.azure.front_reads import read_fronts
+from providers.azure.fronts import FrontIndex
 from providers.azure.identity import AssignmentIndex
 from providers.azure.lifecycle import LiveStack
 from providers.azure.options import AzureOptions
@@ -76,10 +78,14 @@ class AzureProvider(Provider):
             assignments = AssignmentIndex(arm, visible, [s for s, _ in subs], ids)
             if any(ref.site.get("identity") for ref in apps):  # only identities need assignments
                 list(pool.map(assignments.prefetch, visible))
+            fronts = FrontIndex()
+            if apps:  # one index over every scanned subscription: a front door may front another's app
+                for index in pool.map(lambda s: read_fronts(arm, s[0]), subs):
+                    fronts.merge(index)
 
             def one(ref: AppRef) -> ServerlessFunction:
                 try:
-                    return collect_app(arm, ref, assignments, stacks)
+                    return collect_app(arm, ref, assignments, stacks, fronts)
                 except Exception as exc:  # one odd app must not lose the other results
                     log.warning("azure: %s could not be read: %s", ref.site.get("id"), type(exc).__name__)
                     return unreadable_app(ref, f"collection error: {type(exc).__name__}")

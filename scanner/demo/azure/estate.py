@@ -1,4 +1,5 @@
-"""The demo estate: five function apps and a slot over two subscriptions, good and bad mixed."""
+"""The demo estate: six function apps and a slot over two subscriptions, good and bad mixed, with an
+API Management service and a Front Door profile in front of two of them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from scanner.demo.azure.fixtures import (
     system_identity,
     user_identity,
 )
+from scanner.demo.azure.front_builders import afd_profile, apim_api, apim_service, waf_policy
 
 DEMO_TENANT = "7c1f2e4a-3b5d-4c6e-8f90-a1b2c3d4e5f6"
 DEMO_SUB_PROD = "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
@@ -20,7 +22,7 @@ DEMO_SUB_DEV = "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b"
 
 
 def demo_estate() -> dict[str, Any]:
-    """Five function apps and a slot over two subscriptions, good and bad mixed."""
+    """Six function apps and a slot over two subscriptions, good and bad mixed, two of them fronted."""
     prod, dev = DEMO_SUB_PROD, DEMO_SUB_DEV
     kv = "https://contoso-prod-kv.vault.azure.net/secrets"
     hardened_pid = "1a2b3c4d-0000-4000-8000-000000000001"
@@ -226,6 +228,15 @@ def demo_estate() -> dict[str, Any]:
         functions=[http_function("Partners", "function")],
         tags={"env": "dev"},
     )
+    # The legacy orders API is also published through API Management behind a subscription key (a
+    # shared key, not authentication); the partner portal sits behind Front Door with a WAF.
+    apim = apim_service(
+        prod, "rg-legacy", "apim-contoso", public_ips=["20.50.1.10"],
+        apis=[apim_api("orders", "orders", f"https://{legacy['_x']['host']}/api")],
+    )
+    waf = waf_policy(dev, "rg-ingest", "wafportal")
+    front_door = afd_profile(dev, "rg-ingest", "fd-portal", "5e0c7d1a-2b3c-4d5e-8f90-0a1b2c3d4e5f",
+                             [portal["_x"]["host"]], waf=waf)
     return {
         "tenantId": DEMO_TENANT,
         "pageSize": 50,
@@ -235,6 +246,7 @@ def demo_estate() -> dict[str, Any]:
                 "displayName": "Contoso Production",
                 "state": "Enabled",
                 "sites": [legacy, hardened, dotnet],
+                "apiManagement": [apim],
                 "roleAssignments": [
                     role_assignment(prod, legacy_pid, "Contributor"),
                     role_assignment(
@@ -257,6 +269,8 @@ def demo_estate() -> dict[str, Any]:
                 "displayName": "Contoso Dev/Test",
                 "state": "Enabled",
                 "sites": [flex, container, portal],
+                "frontDoors": [front_door],
+                "wafPolicies": [waf],
                 "roleAssignments": [
                     role_assignment(
                         dev,

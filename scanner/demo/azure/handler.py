@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from scanner.demo.azure import front_routes
 from scanner.demo.azure.builders import function_app_stacks
 from scanner.demo.azure.fixtures import BUILTIN_ROLES, role_definition_json
 
@@ -173,6 +174,7 @@ class Handler(BaseHTTPRequestHandler):
                                 "tags": slot["tags"],
                             }
                         )
+            items.extend(front_routes.generic_resources(sub, wanted))
             return 200, self._page(items, path, query), None
         if rest == "/providers/microsoft.authorization/roleassignments":
             flt = query.get("$filter", [""])[0]
@@ -184,6 +186,9 @@ class Handler(BaseHTTPRequestHandler):
                 if not fm or ra["properties"]["principalId"].lower() == fm.group(1).lower()
             ]
             return 200, self._page(items, path, query), None
+        front = front_routes.serve(sub, path, lambda items: self._page(items, path, query))
+        if front is not None:
+            return front
         sm = _SITE.match(path)
         if not sm:
             return not_found
