@@ -40,6 +40,9 @@ _KEY_IN_POLICY = re.compile(r"<set-(header|query-parameter)\s[^>]*name=\"(x-func
 _CHOOSE = re.compile(r"<choose\b.*?</choose>", re.I | re.S)
 _ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
 _MULTI_TENANT = re.compile(r"login\.microsoftonline\.com/(common|organizations|consumers)/", re.I)
+# Identity providers where anyone can hold an account: Google accounts, and customer directories
+# (Azure AD B2C, External ID) built for self-service sign-up.
+_OPEN_SIGN_UP = re.compile(r"accounts\.google\.com|[\w-]+\.b2clogin\.com|[\w-]+\.ciamlogin\.com", re.I)
 _SITE_ID = re.compile(r"(/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Web/sites/[^/?#]+)", re.I)
 
 
@@ -77,6 +80,8 @@ def _jwt_principal(match: re.Match[str], policy: _Policy) -> tuple[str, Principa
     name = match.group(1).lower()
     if name == "validate-jwt" and _MULTI_TENANT.search(policy.inbound):
         return "any Microsoft account or Entra tenant (validate-jwt on a multi-tenant issuer)", "any_authenticated"
+    if name == "validate-jwt" and (open_idp := _OPEN_SIGN_UP.search(policy.inbound)):
+        return f"anyone with an account at {open_idp.group(0)} (validate-jwt)", "any_authenticated"
     return f"callers with a token {name} accepts", "organization"
 
 

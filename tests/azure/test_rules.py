@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from providers.azure import easy_auth, network, roles, runtime, settings
+from providers.azure import api_management, easy_auth, network, roles, runtime, settings
 from providers.azure.provider import is_function_app
 from scanner.demo.azure.auth import easy_auth as easy_auth_settings
 from scanner.demo.azure.auth import entra, published_example, social
@@ -372,3 +372,22 @@ def test_scope_in_a_subscription_not_scanned_may_hold_function_apps() -> None:
     g = roles.classify([roles.Assignment(id="ra", scope=SUB + "/resourceGroups/other", role=role)],
                        frozenset({APP.lower()}), scanned)
     assert g.modify_functions == []
+
+
+@pytest.mark.parametrize(("issuer", "kind"), [
+    ("https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration",
+     "organization"),
+    ("https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration", "any_authenticated"),
+    # Any Google account holds a Google-issued token; B2C directories exist for self-service sign-up.
+    ("https://accounts.google.com/.well-known/openid-configuration", "any_authenticated"),
+    ("https://contoso.b2clogin.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+     "any_authenticated"),
+])
+def test_validate_jwt_admits_whoever_its_issuer_admits(issuer: str, kind: str) -> None:
+    """validate-jwt accepts tokens of the configured OpenID provider:
+    https://learn.microsoft.com/azure/api-management/validate-jwt-policy"""
+    xml = (f'<policies><inbound><validate-jwt header-name="Authorization"><openid-config url="{issuer}" />'
+           "</validate-jwt></inbound></policies>")
+    policy = api_management._Policy(xml)
+    assert policy.jwt is not None
+    assert api_management._jwt_principal(policy.jwt, policy)[1] == kind
