@@ -10,8 +10,6 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from typing import Any
 
-from botocore.config import Config
-
 from providers.aws import configuration as config
 from providers.aws.errors import describe
 from providers.aws.evaluation.document import PolicyError
@@ -39,11 +37,14 @@ class RegionCollector:
         """Made on first use: a region without VPC functions or CMKs never loads the EC2/KMS models,
         which are the largest part of the scanner's memory."""
         if service not in self._clients:
-            config = None
+            made = client(self.account.session, service, self.api, self.region)
             if service == "s3control" and self.api.endpoint:
-                # S3 Control puts the account id in front of the host name; one endpoint serves every call here.
-                config = self.api.config.merge(Config(inject_host_prefix=False))
-            self._clients[service] = client(self.account.session, service, self.api, self.region, config=config)
+                # S3 Control puts the account id in front of the endpoint's host name; with an endpoint
+                # override every call goes to that one host, as it is.
+                prefix = f"//{self.account.id}."
+                made.meta.events.register("before-sign.s3-control", lambda request, **_: setattr(
+                    request, "url", request.url.replace(prefix, "//", 1)))
+            self._clients[service] = made
         return self._clients[service]
 
     def collect(self) -> tuple[list[ServerlessFunction], TargetStatus]:

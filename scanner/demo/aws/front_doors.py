@@ -83,9 +83,9 @@ def execute_api_source(api: str, stage: str = "*", method: str = "*", path: str 
 
 def load_balancer(c: dict[str, Any], name: str, target: str, *, scheme: str = "internet-facing",
                   open_cidr: str = "0.0.0.0/0", authenticate: bool = False) -> str:
-    """An ALB with an HTTPS:443 listener whose default rule forwards to a lambda target group holding
+    """An ALB with an HTTP:80 listener whose default rule forwards to a lambda target group holding
     ``target`` (after an authenticate-oidc action when asked); its security group admits ``open_cidr``
-    on 443. Returns the target group ARN (the SourceArn the function's policy must admit)."""
+    on 80. Returns the target group ARN (the SourceArn the function's policy must admit)."""
     ec2 = c["ec2"]
     vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
     zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
@@ -93,7 +93,7 @@ def load_balancer(c: dict[str, Any], name: str, target: str, *, scheme: str = "i
                for i, z in enumerate(zones)]
     group = ec2.create_security_group(GroupName=f"{name}-sg", Description="alb", VpcId=vpc)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": open_cidr}]}])
+        "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": open_cidr}]}])
     elb = c["elbv2"]
     lb = elb.create_load_balancer(Name=name, Subnets=subnets, SecurityGroups=[group], Scheme=scheme,
                                   Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
@@ -108,8 +108,7 @@ def load_balancer(c: dict[str, Any], name: str, target: str, *, scheme: str = "i
             "TokenEndpoint": "https://login.example.com/token", "UserInfoEndpoint": "https://login.example.com/me",
             "ClientId": "orders", "ClientSecret": "not-a-secret-demo", "OnUnauthenticatedRequest": "authenticate"}})
     actions.append({"Type": "forward", "Order": 2, "TargetGroupArn": tg})
-    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTPS", Port=443, DefaultActions=actions,
-                        Certificates=[{"CertificateArn": f"arn:aws:acm:us-east-1:{DEMO_ACCOUNT}:certificate/demo"}])
+    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=actions)
     return str(tg)
 
 
