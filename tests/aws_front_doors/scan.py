@@ -13,7 +13,10 @@ from scanner.demo.aws.proxy import Fault, ProxyState, aws_proxy
 from scanner.demo.aws.responses import Recorded
 from tests.conftest import CliResult, run_cli
 
-ROLES: dict[str, dict[str, Any]] = {"reader": {"inline": BASIC_LOGS, "trust": LAMBDA_TRUST}}
+ROLES: dict[str, dict[str, Any]] = {
+    "reader": {"inline": BASIC_LOGS, "trust": LAMBDA_TRUST},
+    "orders-admin": {"managed": ["arn:aws:iam::aws:policy/AdministratorAccess"]},
+}
 
 
 def seed_and_scan(endpoint: str, env: dict[str, str], out: Path, functions: list[DemoFunction],

@@ -29,7 +29,8 @@ from tests.conftest import CliResult
 
 NAMES = ("rest-open", "rest-cognito", "rest-iam", "rest-key", "rest-private", "rest-other-api", "rest-alias",
          "rest-stage-var", "http-open", "http-jwt")
-FUNCTIONS = [DemoFunction(name, "python3.12", "reader", aliases=[DemoAlias("live")] if name == "rest-alias" else [])
+FUNCTIONS = [DemoFunction(name, "python3.12", "orders-admin" if name == "rest-open" else "reader",
+                          aliases=[DemoAlias("live")] if name == "rest-alias" else [])
              for name in NAMES]
 _APIS: dict[str, str] = {}
 
@@ -127,3 +128,10 @@ def test_http_api_routes_with_and_without_authorizer(scan: CliResult) -> None:
     assert status(scan, "ZT-NET-001", "http-jwt") == "PASS"
     assert [p["auth"] for p in front_door_paths(scan, "http-jwt")] == ["platform"]
 
+
+
+def test_the_attack_path_names_the_chain_through_the_front_door(scan: CliResult) -> None:
+    [path] = [p for p in scan.document["attack_paths"]
+              if p["function_name"] == "rest-open" and p["kind"] == "anonymous-invoke-to-privileged-identity"]
+    door = "API rest-open-api prod GET /orders (no authorizer)"
+    assert path["facts"][0].startswith(f"internet -> {door} -> rest-open -> orders-admin (")
