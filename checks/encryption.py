@@ -11,13 +11,15 @@ from scanner.registry import ScanContext, check
 def no_customer_managed_key(fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     if not fn.encryption.cmk_supported:
         return Verdict.not_applicable("the cloud offers no customer-managed key for this configuration")
-    if not fn.secrets.settings and not fn.secrets.store_references:
+    code = fn.encryption.cmk_covers_code
+    if not code and not fn.secrets.settings and not fn.secrets.store_references:
         return Verdict.not_applicable("the function has no configuration to encrypt")
     key = fn.encryption.cmk
     if key:
         return Verdict.fail_if([], passed=f"customer-managed key {key.key_id}")
     count = len(fn.secrets.settings) + len(fn.secrets.store_references)
-    return Verdict.fail_if([f"{count} setting(s)/secret reference(s) encrypted only with a provider-owned key"])
+    what = f"{count} setting(s)/secret reference(s)" + (" and the function's source and image" if code else "")
+    return Verdict.fail_if([f"{what} encrypted only with a provider-owned key"])
 
 
 @check("ZT-ENC-002", "Customer-managed key is disabled, pending deletion or unavailable")

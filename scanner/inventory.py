@@ -191,6 +191,11 @@ class KeyFacts(Model):
 class EncryptionFacts(Model):
     cmk: KeyFacts | None = Field(None, description="Customer-managed key for configuration/secrets, if any")
     cmk_supported: bool = Field(True, description="The cloud lets this function use a customer-managed key")
+    cmk_covers_code: bool = Field(
+        False,
+        description="The customer-managed key would also encrypt the function's source and image, so there is "
+        "something to protect even without settings (GCP CMEK)",
+    )
     https_only: bool | None = None
     min_tls_version: str | None = None
     scm_min_tls_version: str | None = None

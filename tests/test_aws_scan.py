@@ -152,7 +152,8 @@ def test_secrets_are_classified_and_never_printed(scan: CliResult) -> None:
 def test_first_checks_fail_and_pass_on_the_right_functions(scan: CliResult) -> None:
     status = {(f["check_id"], f["resource_name"]): f["status"] for f in scan.document["findings"]}
     assert status[("ZT-NET-001", "orders-api")] == "FAIL"
-    assert status[("ZT-NET-002", "payments-webhook")] == "FAIL"
+    assert status[("ZT-NET-001", "payments-webhook")] == "FAIL", "its public function URL"
+    assert status[("ZT-NET-002", "payments-webhook")] == "FAIL", "Principal * on InvokeFunction"
     assert status[("ZT-NET-001", "image-resizer")] == "PASS"
     assert status[("ZT-NET-001", "org-only")] == "PASS"
     assert status[("ZT-IAM-001", "orders-api")] == "FAIL"

@@ -18,6 +18,8 @@ LAMBDA_FIXED_FACTS: dict[str, Any] = {
     "secrets.store_references": [],
     "secrets.storage_connection": None,
     "encryption.cmk_supported": True,
+    # KMSKeyArn encrypts environment variables; the code package has its own key setting.
+    "encryption.cmk_covers_code": False,
     "encryption.scm_min_tls_version": None,
     "runtime.host_version": None,
     "supply_chain.image_registry": None,

@@ -8,6 +8,7 @@ FUNCTION_APP_FIXED_FACTS: dict[str, Any] = {
     # A managed identity has no trust policy: only the app it belongs to can use it.
     "identity.trust": None,
     "secrets.store_references": [],
+    "encryption.cmk_covers_code": False,  # no customer-managed key for the app's configuration
     "supply_chain.image_registry": None,  # code packages; a container app names its registry
     "supply_chain.build_identity": None,
     "supply_chain.deprecated_registry": None,

@@ -13,13 +13,15 @@ from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.auth import exceptions as auth_exc
 from google.auth.credentials import AnonymousCredentials, Credentials
-from google.cloud import functions_v1, functions_v2, resourcemanager_v3, run_v2
+from google.auth.transport.requests import AuthorizedSession
+from google.cloud import functions_v1, functions_v2, kms_v1, resourcemanager_v3, run_v2
 
 from providers.gcp.options import GcpOptions
 from scanner.provider import ProviderConfigError
 
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform.read-only"]
 TIMEOUT = 30.0
+IAM_API = "https://iam.googleapis.com"
 
 # Throttling and transient unavailability are retried with backoff; every other error is an answer.
 RETRY = gretry.Retry(
@@ -37,6 +39,31 @@ class Clients:
     functions_v1: functions_v1.CloudFunctionsServiceClient
     functions_v2: functions_v2.FunctionServiceClient
     run: run_v2.ServicesClient
+    folders: resourcemanager_v3.FoldersClient
+    organizations: resourcemanager_v3.OrganizationsClient
+    kms: kms_v1.KeyManagementServiceClient
+    iam: IamRoles
+
+
+class IamRoles:
+    """IAM roles.get over REST: the IAM Admin client library speaks gRPC only, and a plain base URL
+    (an emulator, a proxy) needs REST. Errors become the same ``google.api_core`` exceptions."""
+
+    def __init__(self, credentials: Credentials, base_url: str) -> None:
+        self._session = AuthorizedSession(credentials)
+        self._base = base_url.rstrip("/")
+
+    def get_role(self, name: str) -> dict[str, Any]:
+        """A role (``roles/X``, ``projects/P/roles/X`` or ``organizations/O/roles/X``) with its
+        ``includedPermissions``: https://cloud.google.com/iam/docs/reference/rest/v1/roles/get"""
+
+        def call() -> dict[str, Any]:
+            response = self._session.get(f"{self._base}/v1/{name}", timeout=TIMEOUT)
+            if response.status_code >= 400:
+                raise gexc.from_http_response(response)
+            return dict(response.json())
+
+        return dict(RETRY(call)())
 
 
 def credentials(options: GcpOptions) -> Credentials:
@@ -65,6 +92,10 @@ def build(options: GcpOptions) -> Clients:
         functions_v1=functions_v1.CloudFunctionsServiceClient(**kwargs),
         functions_v2=functions_v2.FunctionServiceClient(**kwargs),
         run=run_v2.ServicesClient(**kwargs),
+        folders=resourcemanager_v3.FoldersClient(**kwargs),
+        organizations=resourcemanager_v3.OrganizationsClient(**kwargs),
+        kms=kms_v1.KeyManagementServiceClient(**kwargs),
+        iam=IamRoles(creds, options.gcp_endpoint or IAM_API),
     )
 
 

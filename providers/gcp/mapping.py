@@ -23,6 +23,7 @@ class ProjectInfo:
     project_id: str
     number: str
     display_name: str
+    parent: str = ""  # organizations/O or folders/F; "" for a project outside any organization
 
     @property
     def default_compute_sa(self) -> str:
@@ -92,12 +93,11 @@ def _network_from_function(
 
 def _encryption(fn: ServerlessFunction, kms_key: str) -> None:
     fn.encryption.cmk_supported = True
-    if kms_key:
-        # Reading the key's state and rotation needs Cloud KMS (cloudkms.cryptoKeys.get), which this
-        # scan does not call: both stay unread, so the key checks say NOT_ASSESSED rather than PASS.
-        fn.encryption.cmk = KeyFacts(key_id=kms_key, customer_managed=True)
-        for path in ("encryption.cmk.state", "encryption.cmk.rotation_enabled"):
-            fn.mark_unknown(path, "Cloud KMS is not read by this scan")
+    # A CMEK encrypts the function's source and image, not only its settings:
+    # https://cloud.google.com/functions/docs/securing/cmek
+    fn.encryption.cmk_covers_code = True
+    # State and rotation come from Cloud KMS in the enrich phase.
+    fn.encryption.cmk = KeyFacts(key_id=kms_key, customer_managed=True) if kms_key else None
 
 
 def _runtime(fn: ServerlessFunction, name: str, live: dict[str, lifecycle.LiveRuntime] | None) -> None:

@@ -29,9 +29,9 @@ def _aws(stack: contextlib.ExitStack) -> Iterator[Provider]:
 def _gcp(stack: contextlib.ExitStack) -> Iterator[Provider]:
     from providers.gcp import GcpProvider
     from providers.gcp.options import GcpOptions
-    from scanner.emulators import gcp_api
+    from scanner.demo import gcp
 
-    emulator = stack.enter_context(gcp_api.serve(gcp_api.demo_estate()))
+    emulator = stack.enter_context(gcp.serve(gcp.demo_estate()))
     yield GcpProvider(GcpOptions(gcp_endpoint=emulator.base_url, anonymous=True))
 
 

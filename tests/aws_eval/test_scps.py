@@ -70,3 +70,19 @@ def test_unreadable_scps_are_named_in_the_evidence() -> None:
                          boto3.session.Config(retries={"max_attempts": 1}))))
     assert scps.levels == () and scps.note.startswith("SCPs not applied")
     assert "SCPs not applied" in role_facts(allow("*"), scps=scps).admin[0].reason
+
+
+class _NoParents:
+    """An Organizations client whose ListParents answers with no parent (a shape AWS never sends)."""
+
+    def describe_organization(self) -> dict:
+        return {"Organization": {"MasterAccountId": MANAGEMENT}}
+
+    def list_parents(self, ChildId: str) -> dict:
+        return {"Parents": []}
+
+
+def test_an_unexpected_organizations_response_is_named_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("providers.aws.scp.client", lambda *args, **kwargs: _NoParents())
+    scps = read_scps(Account("210987654321", None, _session(), "test"), Api.build(None, 1, "standard"))
+    assert scps.levels == () and scps.note.startswith("SCPs not applied (unexpected AWS Organizations response")

@@ -87,6 +87,7 @@ def test_weak_linux_python_app(scan: Run) -> None:
     assert fn["encryption"] == {
         "cmk": None,
         "cmk_supported": False,
+        "cmk_covers_code": False,
         "https_only": False,
         "min_tls_version": "1.0",
         "scm_min_tls_version": "1.0",

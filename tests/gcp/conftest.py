@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from scanner.emulators.gcp_api import Emulator, serve
+from scanner.demo.gcp import Emulator, serve
 from tests.gcp.estate import build_estate
 
 ZTSCAN = str(Path(sys.executable).with_name("ztscan"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.emulators.gcp_api import Emulator, serve
+from scanner.demo.gcp import Emulator, serve
 from tests.gcp.conftest import Run, ztscan
 from tests.gcp.estate import ALPHA, BETA, GAMMA, build_estate
 
@@ -32,7 +32,7 @@ def test_service_account_key_file(strict: Emulator, tmp_path: Path) -> None:
         ["scan", "gcp", "--gcp-endpoint", strict.base_url, "--format", "json", "--out", str(tmp_path)], tmp_path, env
     )
     assert run.code == 0, run.stderr
-    assert len(run.doc["functions"]) == 8
+    assert len(run.doc["functions"]) == 15
     assert {t["status"] for t in run.doc["targets"]} == {"complete"}
     assert "PRIVATE KEY" not in run.stdout + run.stderr + run.raw
 

@@ -9,9 +9,12 @@ from tests.gcp.estate import (
     BETA,
     BETA_SA,
     CLOSED_SA,
+    DELTA,
     GAMMA,
     HARDENED_SA,
     HOSTILE,
+    KEY_BAD,
+    KEY_OK,
     SECRET_VALUES,
     fid,
 )
@@ -27,7 +30,7 @@ def test_exit_code_and_document(full_scan: Run) -> None:
 
 def test_targets_one_per_active_project(full_scan: Run) -> None:
     targets = {t["account"]: t for t in full_scan.doc["targets"]}
-    assert set(targets) == {ALPHA, BETA}  # GAMMA is DELETE_REQUESTED: not in an ACTIVE search
+    assert set(targets) == {ALPHA, BETA, DELTA}  # GAMMA is DELETE_REQUESTED: not in an ACTIVE search
     assert targets[ALPHA] == {
         "provider": "gcp",
         "account": ALPHA,
@@ -37,13 +40,14 @@ def test_targets_one_per_active_project(full_scan: Run) -> None:
         "error": None,
     }
     assert targets[BETA]["status"] == "complete" and targets[BETA]["functions"] == 2
+    assert targets[DELTA]["status"] == "complete" and targets[DELTA]["functions"] == 7
     assert GAMMA not in full_scan.raw
 
 
 def test_every_function_once_across_pages_and_generations(full_scan: Run) -> None:
-    ids = sorted(f["id"] for f in full_scan.doc["functions"])
+    ids = sorted(f["id"] for f in full_scan.doc["functions"] if f["account"] != DELTA)
     assert len(ids) == len(set(ids)) == 8  # page_size 2: v2 lists GEN_1 too, yet no duplicates
-    kinds = {f["name"]: f["kind"] for f in full_scan.doc["functions"]}
+    kinds = {f["name"]: f["kind"] for f in full_scan.doc["functions"] if f["account"] != DELTA}
     assert kinds == {
         "open-v1": "cloud_function_v1",
         "closed-v1": "cloud_function_v1",
@@ -69,37 +73,39 @@ def test_identity_default_and_admin(full_scan: Run) -> None:
     assert ident["kind"] == "gcp_service_account"
     assert ident["principal"] == f"{ALPHA}@appspot.gserviceaccount.com"
     assert ident["is_default"] is True and "App Engine default" in ident["default_reason"]
-    assert [g["source"] for g in ident["admin"]] == ["roles/editor"]
+    assert [g["source"] for g in ident["admin"]] == [f"projects/{ALPHA} binding roles/editor"]
     assert ident["admin"][0]["resources"] == [f"projects/{ALPHA}"]
     assert ident["trust"] is None
     v2 = full_scan.fn("authn-v2")["identity"]
     assert v2["principal"] == f"{ALPHA_NUM}-compute@developer.gserviceaccount.com" and v2["is_default"] is True
-    assert [g["source"] for g in v2["modify_functions"]] == ["roles/editor"]
-    assert any(g["reason"] == "broad predefined role" for g in v2["wildcard"])
+    assert [g["source"] for g in v2["modify_functions"]] == [f"projects/{ALPHA} binding roles/editor"]
+    assert [g["reason"] for g in v2["wildcard"]] == ["write access in 31 services"]
 
 
 def test_identity_escalation_and_least_privilege(full_scan: Run) -> None:
     closed = full_scan.fn("closed-v1")["identity"]
     assert closed["principal"] == CLOSED_SA and closed["is_default"] is False and closed["admin"] == []
-    assert {g["source"] for g in closed["privilege_escalation"]} == {
-        "roles/run.developer",
-        "roles/iam.serviceAccountUser",
-    }
-    assert [g["source"] for g in closed["modify_functions"]] == ["roles/run.developer"]
+    # Neither role escalates alone: deploying (run.developer) plus actAs (serviceAccountUser) does.
+    [escalation] = closed["privilege_escalation"]
+    assert escalation["source"] == f"projects/{ALPHA} binding roles/run.developer"
+    assert "iam.serviceAccounts.actAs" in escalation["actions"] and "run.services.create" in escalation["actions"]
+    assert "roles/iam.serviceAccountUser" in escalation["reason"]
+    assert [g["source"] for g in closed["modify_functions"]] == [f"projects/{ALPHA} binding roles/run.developer"]
     hardened = full_scan.fn("hardened-v2")["identity"]
     assert hardened["principal"] == HARDENED_SA
     assert hardened["admin"] == hardened["privilege_escalation"] == hardened["modify_functions"] == []
     assert hardened["wildcard"] == []
     # shared_with is filled across the inventory: two functions run as HARDENED_SA.
     assert hardened["shared_with"] == [fid(ALPHA, "us-east1", "directvpc-v2")]
-    beta = full_scan.fn("plain-v2")["identity"]
-    assert beta["principal"] == BETA_SA and [g["source"] for g in beta["wildcard"]] == ["roles/viewer"]
+    beta = full_scan.fn("plain-v2")["identity"]  # roles/viewer: read-only, so nothing to report
+    assert beta["principal"] == BETA_SA and beta["wildcard"] == beta["admin"] == beta["modify_functions"] == []
 
 
 def test_invocation_paths(full_scan: Run) -> None:
     open_v1 = full_scan.fn("open-v1")["network"]
     assert open_v1["anonymous_invoke"] is True
-    assert open_v1["invocation"] == [
+    own = [p for p in open_v1["invocation"] if p["evidence"].startswith(fid(ALPHA, "us-central1", "open-v1"))]
+    assert own == [
         {
             "via": "iam_binding",
             "principal": "allUsers",
@@ -108,27 +114,43 @@ def test_invocation_paths(full_scan: Run) -> None:
             "conditions": [],
             "narrowed": False,
             "auth": "none",
-            "evidence": "roles/cloudfunctions.invoker on the function",
+            "evidence": f"{fid(ALPHA, 'us-central1', 'open-v1')} binding roles/cloudfunctions.invoker",
             "qualifier": None,
             "front_door": None,
             "route": None,
         }
     ]
+    # Project Editors hold cloudfunctions.functions.invoke and run.routes.invoke: inherited invokers.
+    inherited = {p["principal"]: p["evidence"] for p in open_v1["invocation"] if p not in own}
+    assert inherited == {
+        f"serviceAccount:{ALPHA}@appspot.gserviceaccount.com": f"projects/{ALPHA} binding roles/editor",
+        f"serviceAccount:{ALPHA_NUM}-compute@developer.gserviceaccount.com": f"projects/{ALPHA} binding roles/editor",
+    }
     authn = full_scan.fn("authn-v2")["network"]
-    kinds = {p["principal"]: (p["principal_kind"], p["cross_account"]) for p in authn["invocation"]}
+    kinds = {
+        p["principal"]: (p["principal_kind"], p["cross_account"])
+        for p in authn["invocation"]
+        if not p["evidence"].startswith(f"projects/{ALPHA} ")
+    }
     assert kinds == {
         "allAuthenticatedUsers": ("any_authenticated", False),
         f"serviceAccount:{BETA_SA}": ("identity", True),
     }
     assert authn["anonymous_invoke"] is False and authn["cross_account_invoke"] is True
-    dvpc = {p["principal"]: p["principal_kind"] for p in full_scan.fn("directvpc-v2")["network"]["invocation"]}
+    dvpc = {
+        p["principal"]: p["principal_kind"]
+        for p in full_scan.fn("directvpc-v2")["network"]["invocation"]
+        if not p["evidence"].startswith(f"projects/{ALPHA} ")
+    }
     assert dvpc == {"domain:acme.example": "organization", "group:ops@acme.example": "identity"}
     norun = full_scan.fn("norun-v2")["network"]
     assert norun["invocation"][0]["via"] == "http_trigger" and norun["anonymous_invoke"] is True
+    # A condition on allUsers is not one IAM enforces, and request.time limits when, not who:
+    # https://cloud.google.com/iam/docs/conditions-overview#limitations
     event = full_scan.fn("event-v1")["network"]
-    assert event["invocation"][0]["narrowed"] is True
+    assert event["invocation"][0]["narrowed"] is False
     assert event["invocation"][0]["conditions"] == ["only-before-2027"]
-    assert event["anonymous_invoke"] is False
+    assert event["anonymous_invoke"] is True
     assert full_scan.fn("hardened-v2")["network"]["invocation"][0]["cross_account"] is False
 
 
@@ -196,12 +218,10 @@ def test_encryption(full_scan: Run) -> None:
     assert open_enc["min_tls_version"] is None
     closed = full_scan.fn("closed-v1")["encryption"]
     assert closed["https_only"] is True
-    assert closed["cmk"] == {
-        "key_id": f"projects/{ALPHA}/locations/europe-west1/keyRings/r/cryptoKeys/k1",
-        "state": None,
-        "customer_managed": True,
-        "rotation_enabled": None,
-    }
+    assert closed["cmk"] == {"key_id": KEY_OK, "state": "enabled", "customer_managed": True, "rotation_enabled": True}
+    bad = full_scan.fn("hardened-v2")["encryption"]["cmk"]
+    assert bad == {"key_id": KEY_BAD, "state": "disabled", "customer_managed": True, "rotation_enabled": False}
+    assert open_enc["cmk_covers_code"] is True
     assert full_scan.fn("hardened-v2")["encryption"]["https_only"] is True
     assert full_scan.fn("event-v1")["encryption"]["https_only"] is None  # no HTTP trigger
 
@@ -245,8 +265,14 @@ def test_findings_reflect_the_facts(full_scan: Run) -> None:
     assert open_v1["ZT-IAM-001"] == "FAIL" and hard["ZT-IAM-001"] == "PASS"
     assert open_v1["ZT-RUN-001"] == "FAIL" and hard["ZT-RUN-001"] == "PASS"
     assert full_scan.findings("norun-v2")["ZT-NET-001"] == "FAIL"
-    # Only the key checks of CMEK functions are unassessed: ztscan does not read Cloud KMS keys.
-    unassessed = {(f["name"], check) for f in full_scan.doc["functions"]
-                  for check, status in full_scan.findings(f["name"]).items() if status == "NOT_ASSESSED"}
-    assert {check for _, check in unassessed} <= {"ZT-ENC-002", "ZT-ENC-003"}
-    assert all(full_scan.fn(name)["encryption"]["cmk"] for name, _ in unassessed)
+    assert full_scan.findings("event-v1")["ZT-NET-001"] == "FAIL"  # time-limited allUsers is still public
+    # Keys are read from Cloud KMS: one enabled and rotating, one disabled and never rotated.
+    closed = full_scan.findings("closed-v1")
+    assert (closed["ZT-ENC-001"], closed["ZT-ENC-002"], closed["ZT-ENC-003"]) == ("PASS", "PASS", "PASS")
+    assert (hard["ZT-ENC-001"], hard["ZT-ENC-002"], hard["ZT-ENC-003"]) == ("PASS", "FAIL", "FAIL")
+    # A CMEK protects source and image too: no environment variables is still something to encrypt.
+    assert full_scan.fn("plain-v2")["secrets"]["settings"] == []
+    assert full_scan.findings("plain-v2")["ZT-ENC-001"] == "FAIL"
+    unassessed = [(f["name"], check) for f in full_scan.doc["functions"]
+                  for check, status in full_scan.findings(f["name"]).items() if status == "NOT_ASSESSED"]
+    assert unassessed == []
