@@ -21,10 +21,13 @@ from pathlib import Path
 from measure import run_measured  # a sibling script module: bench/ is on sys.path when run
 
 from scanner.demo.aws import estate, fixtures
+from scanner.demo.aws import front_doors as doors
 from scanner.demo.aws.fixtures import DemoAlias, DemoFunction
 from scanner.demo.aws.moto_server import FAKE_CREDENTIALS
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
 
+# Services whose reads find front doors (the ALB's security groups are read with ec2:DescribeSecurityGroups).
+FRONT_DOOR_SERVICES = ("apigateway", "apigatewayv2", "elbv2", "sns", "sqs", "s3", "s3control")
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "sa-east-1"]
 RUNTIMES = ["python3.12", "python3.9", "nodejs22.x", "nodejs18.x", "java17", "python3.13"]
 
@@ -60,6 +63,23 @@ def _estate(count: int, regions: list[str]) -> tuple[list[DemoFunction], dict[st
             spec.on_failure = f"arn:aws:sqs:{spec.region}:{fixtures.DEMO_ACCOUNT}:failures"
         functions.append(spec)
     return functions, roles
+
+
+def _front_doors(upstream: str, functions: list[DemoFunction], regions: list[str]) -> None:
+    """Per region a REST API without authorizer in front of its first function and a public topic
+    in front of its second, so the front-door reads find something to match."""
+    for region in regions:
+        names = [f.name for f in functions if f.region == region][:2]
+        c = doors.clients(upstream, region)
+        api = doors.rest_api(c, f"api-{region}", "/orders", doors.function_arn(names[0], region))
+        doors.grant_api(c, names[0], api, region)
+        doors.topic(c, f"topic-{region}", doors.function_arn(names[1], region),
+                    doors.policy({**doors.EVERYONE_STATEMENT, "Action": "sns:Publish", "Resource": "*"}))
+
+
+def _front_door_reads(by_operation: dict[str, int]) -> int:
+    return sum(count for operation, count in by_operation.items()
+               if operation.partition(":")[0] in FRONT_DOOR_SERVICES or operation == "ec2:DescribeSecurityGroups")
 
 
 def _buckets(by_operation: dict[str, int]) -> dict[str, int]:
@@ -101,6 +121,7 @@ def main() -> None:
         functions, roles = _estate(args.functions, regions)
         started = time.perf_counter()
         recorded = estate.seed(upstream, functions, roles)
+        _front_doors(upstream, functions, regions)
         print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
         state = ProxyState(upstream, recorded=recorded)
         with tempfile.TemporaryDirectory() as out, aws_proxy(upstream, state) as (proxy, _):
@@ -117,6 +138,8 @@ def main() -> None:
         print(f"exit code {scan.returncode}; {scanned} functions scanned in {elapsed:.2f}s "
               f"({scanned / elapsed:.0f} functions/s)")
         print(f"API calls: {calls} ({calls / max(scanned, 1):.2f} per function)")
+        reads = _front_door_reads(by_operation)
+        print(f"front-door reads: {reads} ({reads / len(regions):.1f} per region, none per function)")
         for bucket, count in sorted(_buckets(by_operation).items()):
             print(f"  {bucket}: {count} calls, {count / max(scanned, 1):.2f} per function")
         for operation, count in sorted(by_operation.items(), key=lambda item: -item[1]):

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scanner.demo.aws import estate
 from scanner.demo.aws.fixtures import BASIC_LOGS, LAMBDA_TRUST, DemoFunction
 from scanner.demo.aws.front_doors import clients
@@ -27,6 +29,17 @@ def seed_and_scan(endpoint: str, env: dict[str, str], out: Path, functions: list
     with aws_proxy(endpoint, ProxyState(endpoint, recorded=recorded, faults=faults or [])) as (proxy, _):
         return run_cli(["scan", "aws", "--endpoint-url", proxy, "--regions", "us-east-1",
                         "--format", "json", "--out", str(out)], out, env)
+
+
+def scan_fixture(functions: list[DemoFunction], doors: Callable[[dict[str, Any], Recorded], None],
+                 faults: list[Fault] | None = None) -> Any:
+    """A module's one scan, as a fixture: ``scan = scan_fixture(FUNCTIONS, _doors)``."""
+
+    @pytest.fixture(scope="module")
+    def scan(moto_endpoint: str, aws_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> CliResult:
+        return seed_and_scan(moto_endpoint, aws_env, tmp_path_factory.mktemp("front-doors"), functions, doors, faults)
+
+    return scan
 
 
 def front_door_paths(scan: CliResult, name: str) -> list[dict[str, Any]]:

@@ -9,22 +9,20 @@ so it is reachable through that API alone, and the path's exposure is what the A
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from scanner.demo.aws.fixtures import DemoAlias, DemoFunction
 from scanner.demo.aws.front_doors import (
     EVERYONE_STATEMENT,
     execute_api_source,
     function_arn,
+    grant_api,
     http_api,
     policy,
     rest_api,
 )
 from scanner.demo.aws.responses import Recorded
-from tests.aws_front_doors.scan import front_door_paths, seed_and_scan, status
+from tests.aws_front_doors.scan import front_door_paths, scan_fixture, status
 from tests.conftest import CliResult
 
 NAMES = ("rest-open", "rest-cognito", "rest-iam", "rest-key", "rest-private", "rest-other-api", "rest-alias",
@@ -34,10 +32,6 @@ FUNCTIONS = [DemoFunction(name, "python3.12", "orders-admin" if name == "rest-op
              for name in NAMES]
 _APIS: dict[str, str] = {}
 
-
-def _grant(c: dict[str, Any], name: str, api: str) -> None:
-    c["lambda"].add_permission(FunctionName=name, StatementId=f"apigw-{api}", Action="lambda:InvokeFunction",
-                               Principal="apigateway.amazonaws.com", SourceArn=execute_api_source(api))
 
 
 def _doors(c: dict[str, Any], recorded: Recorded) -> None:
@@ -51,10 +45,10 @@ def _doors(c: dict[str, Any], recorded: Recorded) -> None:
             {**EVERYONE_STATEMENT, "Action": "execute-api:Invoke", "Resource": "execute-api:/*"})},
     }.items():
         _APIS[name] = rest_api(c, f"{name}-api", "/orders", function_arn(name), **kwargs)
-        _grant(c, name, _APIS[name])
+        grant_api(c, name, _APIS[name])
     # Integrated with an API, but the function's policy admits only another API: no path.
     rest_api(c, "unadmitted-api", "/orders", function_arn("rest-other-api"))
-    _grant(c, "rest-other-api", rest_api(c, "admitted-api", "/health", function_arn("rest-open")))
+    grant_api(c, "rest-other-api", rest_api(c, "admitted-api", "/health", function_arn("rest-open")))
     # An alias named in the integration URI reaches the function through that alias, whose own policy
     # (GetPolicy with Qualifier, https://docs.aws.amazon.com/lambda/latest/api/API_GetPolicy.html) admits the API.
     alias_api = rest_api(c, "alias-api", "/orders", function_arn("rest-alias") + ":live")
@@ -65,14 +59,12 @@ def _doors(c: dict[str, Any], recorded: Recorded) -> None:
     # Stage variables are resolved per stage (https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html).
     staged = rest_api(c, "staged-api", "/orders", "arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}",
                       stages={"prod": {"fn": "rest-stage-var"}})
-    _grant(c, "rest-stage-var", staged)
+    grant_api(c, "rest-stage-var", staged)
     for name, authorization in (("http-open", "NONE"), ("http-jwt", "JWT")):
-        _grant(c, name, http_api(c, f"{name}-api", "GET /orders", function_arn(name), authorization=authorization))
+        grant_api(c, name, http_api(c, f"{name}-api", "GET /orders", function_arn(name), authorization=authorization))
 
 
-@pytest.fixture(scope="module")
-def scan(moto_endpoint: str, aws_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliResult]:
-    yield seed_and_scan(moto_endpoint, aws_env, tmp_path_factory.mktemp("apigw"), FUNCTIONS, _doors)
+scan = scan_fixture(FUNCTIONS, _doors)
 
 
 def test_a_method_without_authorizer_is_anonymous(scan: CliResult) -> None:

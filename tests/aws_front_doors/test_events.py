@@ -12,15 +12,12 @@ RestrictPublicBuckets makes S3 ignore a public bucket policy
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from scanner.demo.aws.fixtures import DemoFunction
 from scanner.demo.aws.front_doors import EVERYONE_STATEMENT, bucket, function_arn, policy, queue, topic
 from scanner.demo.aws.responses import Recorded
-from tests.aws_front_doors.scan import front_door_paths, seed_and_scan, status
+from tests.aws_front_doors.scan import front_door_paths, scan_fixture, status
 from tests.conftest import CliResult
 
 NAMES = ("sns-public", "sns-default", "sns-unadmitted", "sqs-public", "sqs-private", "s3-public", "s3-restricted")
@@ -49,9 +46,7 @@ def _doors(c: dict[str, Any], recorded: Recorded) -> None:
            bucket_policy=_open("s3:PutObject", "arn:aws:s3:::restricted-uploads/*"), restrict_public=True)
 
 
-@pytest.fixture(scope="module")
-def scan(moto_endpoint: str, aws_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliResult]:
-    yield seed_and_scan(moto_endpoint, aws_env, tmp_path_factory.mktemp("events"), FUNCTIONS, _doors)
+scan = scan_fixture(FUNCTIONS, _doors)
 
 
 def _kinds(scan: CliResult, name: str) -> set[tuple[str, bool]]:

@@ -12,15 +12,12 @@ and an authenticate-oidc action before the forward signs callers in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from scanner.demo.aws.fixtures import DemoFunction
 from scanner.demo.aws.front_doors import function_arn, load_balancer
 from scanner.demo.aws.responses import Recorded
-from tests.aws_front_doors.scan import front_door_paths, seed_and_scan, status
+from tests.aws_front_doors.scan import front_door_paths, scan_fixture, status
 from tests.conftest import CliResult
 
 CASES: dict[str, dict[str, Any]] = {
@@ -37,9 +34,7 @@ def _doors(c: dict[str, Any], recorded: Recorded) -> None:
         load_balancer(c, name, function_arn(name), **kwargs)
 
 
-@pytest.fixture(scope="module")
-def scan(moto_endpoint: str, aws_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliResult]:
-    yield seed_and_scan(moto_endpoint, aws_env, tmp_path_factory.mktemp("alb"), FUNCTIONS, _doors)
+scan = scan_fixture(FUNCTIONS, _doors)
 
 
 def test_an_internet_facing_alb_open_to_the_world_is_anonymous(scan: CliResult) -> None:

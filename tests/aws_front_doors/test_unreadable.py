@@ -9,16 +9,13 @@ apigateway.amazonaws.com with the API's execute-api ARN as SourceArn
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from scanner.demo.aws.fixtures import DemoFunction
-from scanner.demo.aws.front_doors import execute_api_source, function_arn, rest_api, topic
+from scanner.demo.aws.front_doors import function_arn, grant_api, rest_api, topic
 from scanner.demo.aws.proxy import Fault
 from scanner.demo.aws.responses import Recorded
-from tests.aws_front_doors.scan import seed_and_scan, status
+from tests.aws_front_doors.scan import scan_fixture, status
 from tests.conftest import CliResult
 
 NAMES = ("apigw-denied", "apigw-elsewhere", "stage-missing", "topic-denied", "plain")
@@ -26,20 +23,16 @@ FUNCTIONS = [DemoFunction(name, "python3.12", "reader") for name in NAMES]
 FAULTS: list[Fault] = []
 
 
-def _grant(c: dict[str, Any], name: str, api: str) -> None:
-    c["lambda"].add_permission(FunctionName=name, StatementId="apigw", Action="lambda:InvokeFunction",
-                               Principal="apigateway.amazonaws.com", SourceArn=execute_api_source(api))
-
 
 def _doors(c: dict[str, Any], recorded: Recorded) -> None:
     denied = rest_api(c, "denied-api", "/orders", function_arn("apigw-denied"))
-    _grant(c, "apigw-denied", denied)
+    grant_api(c, "apigw-denied", denied)
     FAULTS.append(Fault(rf"GET /restapis/{denied}/resources", 403, "AccessDeniedException",
                         "User is not authorized to perform: apigateway:GET"))
-    _grant(c, "apigw-elsewhere", rest_api(c, "readable-api", "/orders", function_arn("apigw-elsewhere")))
+    grant_api(c, "apigw-elsewhere", rest_api(c, "readable-api", "/orders", function_arn("apigw-elsewhere")))
     # The only stage defines no ``fn``: the integration's function cannot be told
     # (https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html).
-    _grant(c, "stage-missing", rest_api(c, "staged-api", "/orders",
+    grant_api(c, "stage-missing", rest_api(c, "staged-api", "/orders",
                                         "arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}",
                                         stages={"prod": {"other": "x"}}))
     topic(c, "denied-topic", function_arn("topic-denied"))
@@ -47,9 +40,7 @@ def _doors(c: dict[str, Any], recorded: Recorded) -> None:
                         "User is not authorized to perform: SNS:GetTopicAttributes"))
 
 
-@pytest.fixture(scope="module")
-def scan(moto_endpoint: str, aws_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliResult]:
-    yield seed_and_scan(moto_endpoint, aws_env, tmp_path_factory.mktemp("unreadable"), FUNCTIONS, _doors, FAULTS)
+scan = scan_fixture(FUNCTIONS, _doors, FAULTS)
 
 
 def test_unread_front_doors_leave_the_functions_they_may_reach_not_assessed(scan: CliResult) -> None:

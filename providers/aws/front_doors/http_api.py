@@ -14,7 +14,7 @@ from providers.aws.errors import describe
 from providers.aws.front_doors.exposure import Exposure
 from providers.aws.front_doors.lambda_uri import Unresolved, function_arn
 from providers.aws.front_doors.model import Blind, Door, Doors
-from providers.aws.front_doors.rest_api import SERVICE, execute_api_arn, method_sources
+from providers.aws.front_doors.rest_api import SERVICE, each_api, execute_api_arn, method_sources
 from providers.aws.regional import AWS_ERRORS
 from scanner.inventory import InvocationPath
 
@@ -24,15 +24,8 @@ def _all(client: Any, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
 
 
 def read_http_apis(apigw: Any, region: str, account: str) -> Doors:
-    try:
-        apis = _all(apigw, "get_apis")
-    except AWS_ERRORS as exc:
-        return Doors(blind=[Blind(describe(exc, "apigateway:GET /v2/apis"), SERVICE,
-                                  execute_api_arn(region, account, "*"))])
-    found = Doors()
-    for api in apis:
-        found.add(_api(apigw, region, account, api))
-    return found
+    return each_api(lambda: _all(apigw, "get_apis"), "apigateway:GET /v2/apis", region, account,
+                    lambda api: _api(apigw, region, account, api))
 
 
 def _api(apigw: Any, region: str, account: str, api: dict[str, Any]) -> Doors:

@@ -16,6 +16,7 @@ principals that IAM allows always can.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from providers.aws.errors import describe
@@ -27,36 +28,43 @@ from scanner.inventory import InvocationPath
 SNS = "sns.amazonaws.com"
 
 
-def paths(via: str, what: str, arn: str, route: str, exposures: list[Exposure]) -> list[InvocationPath]:
+def paths(what: str, arn: str, route: str, exposures: list[Exposure]) -> list[InvocationPath]:
     """One path per caller the front door's policy admits, and one for its owner's IAM principals."""
     owner = arn.split(":")[4] or "the bucket owner"
     own = Exposure(f"IAM principals of {owner}", "identity", False, "principals IAM allows")
     return [InvocationPath(
-        via=via, principal=e.principal, principal_kind=e.kind, cross_account=e.cross_account, narrowed=e.narrowed,
-        auth="none" if e.kind == "anonymous" else "iam", front_door=arn, route=route,
+        via="event_source", principal=e.principal, principal_kind=e.kind, cross_account=e.cross_account,
+        narrowed=e.narrowed, auth="none" if e.kind == "anonymous" else "iam", front_door=arn, route=route,
         evidence=f"{what} {arn.rsplit(':', 1)[-1]} {route} ({e.evidence})",
     ) for e in [*exposures, own]]
+
+
+Senders = Callable[[str], list[Exposure] | Blind]
+
+
+def fan_in(links: list[tuple[str, str, str]], what: str, service: str | None, senders: Senders) -> Doors:
+    """Doors for (source ARN, function ARN, route) links; each source's senders are read once."""
+    found = Doors()
+    seen: dict[str, list[Exposure] | Blind] = {}
+    for source, target, route in links:
+        if source not in seen:
+            seen[source] = senders(source)
+        who = seen[source]
+        if isinstance(who, Blind):
+            found.blind.append(Blind(who.reason, target=target))
+        else:
+            found.doors += [Door(target, service, (source,), p) for p in paths(what, source, route, who)]
+    return found
 
 
 def read_topics(sns: Any, region: str, account: str) -> Doors:
     try:
         pages = sns.get_paginator("list_subscriptions").paginate()
-        subscriptions = [s for page in pages for s in page["Subscriptions"] if s.get("Protocol") == "lambda"]
+        links = [(s["TopicArn"], s["Endpoint"], "Publish") for page in pages for s in page["Subscriptions"]
+                 if s.get("Protocol") == "lambda"]
     except AWS_ERRORS as exc:
         return Doors(blind=[Blind(describe(exc, "sns:ListSubscriptions"), SNS, f"arn:aws:sns:{region}:*")])
-    found = Doors()
-    exposures: dict[str, list[Exposure] | Blind] = {}
-    for subscription in subscriptions:
-        topic = subscription["TopicArn"]
-        if topic not in exposures:
-            exposures[topic] = _topic(sns, topic, account)
-        who = exposures[topic]
-        if isinstance(who, Blind):
-            found.blind.append(Blind(who.reason, target=subscription["Endpoint"]))
-            continue
-        found.doors += [Door(subscription["Endpoint"], SNS, (topic,), p)
-                        for p in paths("event_source", "topic", topic, "Publish", who)]
-    return found
+    return fan_in(links, "topic", SNS, lambda topic: _topic(sns, topic, account))
 
 
 def _topic(sns: Any, topic: str, account: str) -> list[Exposure] | Blind:
@@ -70,21 +78,10 @@ def _topic(sns: Any, topic: str, account: str) -> list[Exposure] | Blind:
 
 
 def read_queues(sqs: Any, mappings: list[dict[str, Any]], account: str) -> Doors:
-    found = Doors()
-    queues: dict[str, list[Exposure] | Blind] = {}
-    for mapping in mappings:
-        queue = str(mapping.get("EventSourceArn", ""))
-        if not queue.startswith("arn:aws:sqs:") or mapping.get("State") in ("Disabled", "Disabling"):
-            continue
-        if queue not in queues:
-            queues[queue] = _queue(sqs, queue, account)
-        who = queues[queue]
-        if isinstance(who, Blind):
-            found.blind.append(Blind(who.reason, target=mapping["FunctionArn"]))
-            continue
-        found.doors += [Door(mapping["FunctionArn"], None, (queue,), p)
-                        for p in paths("event_source", "queue", queue, "SendMessage", who)]
-    return found
+    links = [(str(m["EventSourceArn"]), str(m["FunctionArn"]), "SendMessage") for m in mappings
+             if str(m.get("EventSourceArn", "")).startswith("arn:aws:sqs:")
+             and m.get("State") not in ("Disabled", "Disabling")]
+    return fan_in(links, "queue", None, lambda queue: _queue(sqs, queue, account))
 
 
 def _queue(sqs: Any, queue: str, account: str) -> list[Exposure] | Blind:

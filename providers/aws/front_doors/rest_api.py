@@ -14,6 +14,7 @@ A PRIVATE endpoint answers only through interface VPC endpoints
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from providers.aws.errors import describe
@@ -39,16 +40,25 @@ def method_sources(base: str, stage: str, method: str, path: str) -> tuple[str, 
     return tuple(f"{base}/{stage}/{m}/{path.lstrip('/')}" for m in methods)
 
 
-def read_rest_apis(apigateway: Any, region: str, account: str) -> Doors:
+def each_api(list_apis: Callable[[], list[dict[str, Any]]], call: str, region: str, account: str,
+             read: Callable[[dict[str, Any]], Doors]) -> Doors:
+    """The doors of every API the listing returns; a failed listing blinds every API of the region."""
     try:
-        apis = [api for page in apigateway.get_paginator("get_rest_apis").paginate() for api in page["items"]]
+        apis = list_apis()
     except AWS_ERRORS as exc:
-        return Doors(blind=[Blind(describe(exc, "apigateway:GetRestApis"), SERVICE,
-                                  execute_api_arn(region, account, "*"))])
+        return Doors(blind=[Blind(describe(exc, call), SERVICE, execute_api_arn(region, account, "*"))])
     found = Doors()
     for api in apis:
-        found.add(_api(apigateway, region, account, api))
+        found.add(read(api))
     return found
+
+
+def read_rest_apis(apigateway: Any, region: str, account: str) -> Doors:
+    def listing() -> list[dict[str, Any]]:
+        return [api for page in apigateway.get_paginator("get_rest_apis").paginate() for api in page["items"]]
+
+    return each_api(listing, "apigateway:GetRestApis", region, account,
+                    lambda api: _api(apigateway, region, account, api))
 
 
 def _api(apigateway: Any, region: str, account: str, api: dict[str, Any]) -> Doors:

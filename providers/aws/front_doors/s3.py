@@ -17,8 +17,8 @@ from typing import Any
 
 from providers.aws.errors import describe, error_code
 from providers.aws.front_doors.exposure import Exposure, PolicyError, public
-from providers.aws.front_doors.messaging import paths
-from providers.aws.front_doors.model import Blind, Door, Doors
+from providers.aws.front_doors.messaging import fan_in
+from providers.aws.front_doors.model import Blind, Doors
 from providers.aws.regional import AWS_ERRORS
 
 S3 = "s3.amazonaws.com"
@@ -43,35 +43,27 @@ def read_buckets(s3: Any, s3control: Any, region: str, account: str) -> Doors:
     except AWS_ERRORS as exc:
         return Doors(blind=[Blind(describe(exc, "s3:ListAllMyBuckets"), S3, "arn:aws:s3:::*")])
     found = Doors()
-    account_block: dict[str, bool] | Blind | None = None
+    links = []
     for bucket in buckets:
-        arn = f"arn:aws:s3:::{bucket}"
         try:
             notifications = s3.get_bucket_notification_configuration(Bucket=bucket)
         except AWS_ERRORS as exc:
-            found.blind.append(Blind(describe(exc, "s3:GetBucketNotification"), S3, arn))
+            found.blind.append(Blind(describe(exc, "s3:GetBucketNotification"), S3, f"arn:aws:s3:::{bucket}"))
             continue
-        targets = [(c["LambdaFunctionArn"], ",".join(c.get("Events") or []))
-                   for c in notifications.get("LambdaFunctionConfigurations") or []]
-        if not targets:
-            continue
-        if account_block is None:
-            try:
-                account_block = _block(lambda: s3control.get_public_access_block(AccountId=account))
-            except AWS_ERRORS as exc:
-                account_block = Blind(describe(exc, "s3:GetAccountPublicAccessBlock"))
-        who = _writers(s3, bucket, account, account_block)
-        for target, events in targets:
-            if isinstance(who, Blind):
-                found.blind.append(Blind(who.reason, target=target))
-                continue
-            found.doors += [Door(target, S3, (arn,), p) for p in paths("event_source", "bucket", arn, events, who)]
+        links += [(f"arn:aws:s3:::{bucket}", c["LambdaFunctionArn"], ",".join(c.get("Events") or []))
+                  for c in notifications.get("LambdaFunctionConfigurations") or []]
+    if links:
+        try:
+            account_block = _block(lambda: s3control.get_public_access_block(AccountId=account))
+        except AWS_ERRORS as exc:
+            found.blind += [Blind(describe(exc, "s3:GetAccountPublicAccessBlock"), target=t) for _, t, _ in links]
+            return found
+        found.add(fan_in(links, "bucket", S3, lambda arn: _writers(s3, arn.rsplit(":", 1)[-1], account,
+                                                                       account_block)))
     return found
 
 
-def _writers(s3: Any, bucket: str, account: str, account_block: dict[str, bool] | Blind) -> list[Exposure] | Blind:
-    if isinstance(account_block, Blind):
-        return account_block
+def _writers(s3: Any, bucket: str, account: str, account_block: dict[str, bool]) -> list[Exposure] | Blind:
     try:
         block = {k: bool(v or account_block.get(k)) for k, v in _block(
             lambda: s3.get_public_access_block(Bucket=bucket)).items()} or account_block

@@ -77,8 +77,15 @@ def http_api(c: dict[str, Any], name: str, route: str, target: str, *, authoriza
     return str(api)
 
 
-def execute_api_source(api: str, stage: str = "*", method: str = "*", path: str = "*") -> str:
-    return f"arn:aws:execute-api:us-east-1:{DEMO_ACCOUNT}:{api}/{stage}/{method}/{path}"
+def grant_api(c: dict[str, Any], name: str, api: str, region: str = "us-east-1") -> None:
+    """The permission the console adds for an API integration: apigateway.amazonaws.com from that API only."""
+    c["lambda"].add_permission(FunctionName=name, StatementId=f"apigw-{api}", Action="lambda:InvokeFunction",
+                               Principal="apigateway.amazonaws.com", SourceArn=execute_api_source(api, region))
+
+
+def execute_api_source(api: str, region: str = "us-east-1") -> str:
+    """The SourceArn a function's permission names to admit every stage, method and path of the API."""
+    return f"arn:aws:execute-api:{region}:{DEMO_ACCOUNT}:{api}/*/*/*"
 
 
 def load_balancer(c: dict[str, Any], name: str, target: str, *, scheme: str = "internet-facing",
