@@ -21,17 +21,31 @@ from scanner.demo.aws.front_doors import (
     policy,
     rest_api,
 )
+from scanner.demo.aws.proxy import Fault
 from scanner.demo.aws.responses import Recorded
 from tests.aws_front_doors.scan import front_door_paths, scan_fixture, status
 from tests.conftest import CliResult
 
-NAMES = ("rest-open", "rest-cognito", "rest-iam", "rest-key", "rest-private", "rest-other-api", "rest-alias",
-         "rest-stage-var", "http-open", "http-jwt")
+NAMES = ("rest-partner-policy", "rest-open", "rest-cognito", "rest-iam", "rest-key", "rest-private", "rest-other-api",
+         "rest-alias", "rest-stage-var", "http-open", "http-jwt")
 FUNCTIONS = [DemoFunction(name, "python3.12", "orders-admin" if name == "rest-open" else "reader",
                           aliases=[DemoAlias("live")] if name == "rest-alias" else [])
              for name in NAMES]
 _APIS: dict[str, str] = {}
+FAULTS: list[Fault] = []
 
+
+
+def _record_listing(c: dict[str, Any]) -> None:
+    """GetRestApis as AWS answers it: each ``policy`` is JSON whose quotes and slashes are
+    backslash-escaped (https://docs.aws.amazon.com/apigateway/latest/api/API_GetRestApis.html); moto
+    keeps it plain. Served by the proxy in moto's place."""
+    apis = c["apigateway"].get_rest_apis()["items"]
+    for api in apis:
+        api["createdDate"] = api["createdDate"].timestamp()
+        if api.get("policy"):
+            api["policy"] = api["policy"].replace('"', '\\"').replace("/", "\\/")
+    FAULTS.append(Fault(r"^us-east-1 GET /restapis(\?\S*)? ", 200, "", body=json.dumps({"item": apis})))
 
 
 def _doors(c: dict[str, Any], recorded: Recorded) -> None:
@@ -46,6 +60,13 @@ def _doors(c: dict[str, Any], recorded: Recorded) -> None:
     }.items():
         _APIS[name] = rest_api(c, f"{name}-api", "/orders", function_arn(name), **kwargs)
         grant_api(c, name, _APIS[name])
+    # With a resource policy, a method without authorization admits only the unsigned callers the
+    # policy allows: one that names only a partner account admits no one anonymously
+    # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
+    partner = policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::210987654321:root"},
+                      "Action": "execute-api:Invoke", "Resource": "execute-api:/*"})
+    grant_api(c, "rest-partner-policy", rest_api(c, "partner-api", "/orders", function_arn("rest-partner-policy"),
+                                                 resource_policy=partner))
     # Integrated with an API, but the function's policy admits only another API: no path.
     rest_api(c, "unadmitted-api", "/orders", function_arn("rest-other-api"))
     grant_api(c, "rest-other-api", rest_api(c, "admitted-api", "/health", function_arn("rest-open")))
@@ -60,11 +81,12 @@ def _doors(c: dict[str, Any], recorded: Recorded) -> None:
     staged = rest_api(c, "staged-api", "/orders", "arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}",
                       stages={"prod": {"fn": "rest-stage-var"}})
     grant_api(c, "rest-stage-var", staged)
+    _record_listing(c)
     for name, authorization in (("http-open", "NONE"), ("http-jwt", "JWT")):
         grant_api(c, name, http_api(c, f"{name}-api", "GET /orders", function_arn(name), authorization=authorization))
 
 
-scan = scan_fixture(FUNCTIONS, _doors)
+scan = scan_fixture(FUNCTIONS, _doors, FAULTS)
 
 
 def test_a_method_without_authorizer_is_anonymous(scan: CliResult) -> None:
@@ -127,3 +149,13 @@ def test_the_attack_path_names_the_chain_through_the_front_door(scan: CliResult)
               if p["function_name"] == "rest-open" and p["kind"] == "anonymous-invoke-to-privileged-identity"]
     door = "API rest-open-api prod GET /orders (no authorizer)"
     assert path["facts"][0].startswith(f"internet -> {door} -> rest-open -> orders-admin (")
+
+
+def test_a_resource_policy_naming_only_a_partner_admits_no_anonymous_caller(scan: CliResult) -> None:
+    """The policy arrives escaped, as AWS sends it, and is still read (else NOT_ASSESSED)."""
+    assert FAULTS[0].hits == 1, "the scan read the recorded listing"
+    assert "network.invocation" not in scan.function("rest-partner-policy")["unknown"]
+    assert front_door_paths(scan, "rest-partner-policy") == []
+    assert status(scan, "ZT-NET-001", "rest-partner-policy") == "PASS"
+    [private] = front_door_paths(scan, "rest-private")
+    assert private["principal_kind"] == "anonymous", "the PRIVATE API's escaped policy admits everyone"
