@@ -58,14 +58,14 @@ def _facts(finding: Finding, most: int = 3) -> list[str]:
 
 
 def _chains(fn: ServerlessFunction | None, impact: list[Finding]) -> list[str]:
-    """``internet -> API orders-api prod GET /orders (no authorizer) -> orders-api -> orders-admin (the
-    impact finding's title)``: one per anonymous way in that nothing narrows."""
+    """``internet -> API orders-api prod GET /orders (no authorizer) -> orders-api -> orders-admin (Identity
+    has administrator access)``: one per anonymous way in that nothing narrows."""
     if fn is None:
         return []
-    reaches = ""
-    if impact:
-        who = fn.identity.name or fn.identity.principal or "its identity"
-        reaches = f" -> {who} ({'; '.join(f.title for f in impact)})"
+    who = fn.identity.name or fn.identity.principal or "its identity"
+    identity = [f.title for f in impact if f.check_id.startswith("ZT-IAM")]
+    reaches = (f" -> {who} ({'; '.join(identity)})" if identity else "") + "".join(
+        f" -> {f.title}" for f in impact if not f.check_id.startswith("ZT-IAM"))
     doors = sorted({p.evidence if p.front_door else p.via.replace("_", " ")
                     for p in fn.network.invocation if p.principal_kind == "anonymous" and not p.narrowed})
     return [f"internet -> {door} -> {fn.name}{reaches}" for door in doors]
