@@ -58,8 +58,8 @@ def _facts(finding: Finding, most: int = 3) -> list[str]:
 
 
 def _chains(fn: ServerlessFunction | None, impact: list[Finding]) -> list[str]:
-    """``internet -> API orders-api prod GET /orders (no authorizer) -> orders-api -> orders-admin (Identity
-    has administrator access)``: one per anonymous way in that nothing narrows."""
+    """``internet -> API orders-api prod GET /orders (no authorizer) -> orders-api -> orders-admin (Function
+    identity has administrator access)``: one per anonymous way in that nothing narrows."""
     if fn is None:
         return []
     who = fn.identity.name or fn.identity.principal or "its identity"
