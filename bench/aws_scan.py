@@ -2,7 +2,9 @@
 demo's proxy (which serves the calls moto lacks: ListFunctionUrlConfigs, the code-signing lists).
 
 Prints wall time, functions/second, API calls per function (the scanner's own count of HTTP
-requests, retries included) per Lambda quota bucket, and the scanner process's peak RSS. moto runs in
+requests, retries included) per Lambda quota bucket, the front-door reads (API Gateway, ELB, SNS,
+SQS, S3: per region, never per function; each region has one REST API and one public topic), and
+the scanner process's peak RSS. moto runs in
 its own process so its memory is not counted. Usage: python bench/aws_scan.py [--functions 600] [--regions 6]
 """
 
