@@ -13,7 +13,7 @@ from typing import Any
 from providers.aws import configuration as config
 from providers.aws.errors import describe
 from providers.aws.evaluation.document import PolicyError
-from providers.aws.front_doors import DoorIndex, read_front_doors
+from providers.aws.front_doors import DoorIndex, read_front_doors, with_queues
 from providers.aws.iam import AccountIam
 from providers.aws.invocation import Invocation, failure_destination, read_invocation, read_policy
 from providers.aws.lambda_facts import LAMBDA_FIXED_FACTS
@@ -53,10 +53,13 @@ class RegionCollector:
         except AWS_ERRORS as exc:
             return [], self._status("failed", 0, describe(exc, "lambda:ListFunctions"))
         self.progress.add_work(len(configs), f"aws {self.account.id} {self.region}")
-        region_facts = RegionReads(self.client, self.lam, configs).all() if configs else {}
-        if configs:
-            region_facts["doors"] = read_front_doors(self.client, self.region, self.account.id,
-                                                     region_facts["event_source_mappings"])
+        if not configs:
+            return [], self._status("complete", 0, None)
+        # Front doors are read beside the other regional reads: they wait on nothing but the queues.
+        doors = self.pool.submit(read_front_doors, self.client, self.region, self.account.id)
+        region_facts = RegionReads(self.client, self.lam, configs).all()
+        region_facts["doors"] = with_queues(doors.result(), self.client, self.account.id,
+                                            region_facts["event_source_mappings"])
         functions = list(self.pool.map(lambda cfg: self._function(cfg, region_facts), configs))
         partial = [fn for fn in functions if fn.unknown]
         error = f"{len(partial)} function(s) have facts that could not be read" if partial else None

@@ -15,21 +15,26 @@ from providers.aws.front_doors.rest_api import read_rest_apis
 from providers.aws.front_doors.s3 import read_buckets
 
 
-def read_front_doors(client: Callable[[str], Any], region: str, account: str,
-                     mappings: list[dict[str, Any]] | str) -> DoorIndex:
-    """Every front door of the region; ``mappings`` are the region's event source mappings, or the
-    reason they could not be listed."""
+def read_front_doors(client: Callable[[str], Any], region: str, account: str) -> Doors:
+    """Every front door of the region but the queues, which hang on the event source mappings."""
     found = Doors()
     found.add(read_rest_apis(client("apigateway"), region, account))
     found.add(read_http_apis(client("apigatewayv2"), region, account))
     found.add(read_load_balancers(client("elbv2"), client("ec2"), region, account))
     found.add(read_topics(client("sns"), region, account))
-    if isinstance(mappings, str):
-        found.blind.append(Blind(mappings, service=None))
-    else:
-        found.add(read_queues(client("sqs"), mappings, account))
     found.add(read_buckets(client("s3"), client("s3control"), region, account))
-    return DoorIndex(found)
+    return found
 
 
-__all__ = ["DoorIndex", "read_front_doors"]
+def with_queues(doors: Doors, client: Callable[[str], Any], account: str,
+                mappings: list[dict[str, Any]] | str) -> DoorIndex:
+    """The region's doors with its queues; ``mappings`` are its event source mappings, or the reason
+    they could not be listed."""
+    if isinstance(mappings, str):
+        doors.blind.append(Blind(mappings, service=None))
+    else:
+        doors.add(read_queues(client("sqs"), mappings, account))
+    return DoorIndex(doors)
+
+
+__all__ = ["DoorIndex", "read_front_doors", "with_queues"]
