@@ -4,8 +4,10 @@ demo's proxy (which serves the calls moto lacks: ListFunctionUrlConfigs, the cod
 Prints wall time, functions/second, API calls per function (the scanner's own count of HTTP
 requests, retries included) per Lambda quota bucket, the front-door reads (API Gateway, ELB, SNS,
 SQS, S3: per region, never per function; each region has one REST API and one public topic), and
-the scanner process's peak RSS. moto runs in
-its own process so its memory is not counted. Usage: python bench/aws_scan.py [--functions 600] [--regions 6]
+the scanner process's peak RSS. moto runs in its own process so its memory is not counted.
+Usage: python bench/aws_scan.py [--functions 600] [--regions 6] [--no-store]
+(history goes to a fresh store in a temporary directory, never the user's: the first scan of a store
+writes every finding as new, which is the most a scan ever writes).
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--functions", type=int, default=600)
     parser.add_argument("--regions", type=int, default=6)
+    parser.add_argument("--no-store", action="store_true", help="Scan without writing history (to measure its cost)")
     args = parser.parse_args()
     regions = REGIONS[: args.regions]
 
@@ -129,7 +132,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as out, aws_proxy(upstream, state) as (proxy, _):
             scan = run_measured(
                 [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", proxy, "--regions",
-                 ",".join(regions), "--format", "json", "--out", out, "--quiet"],
+                 ",".join(regions), "--format", "json", "--out", out, "--quiet",
+                 *(["--no-store"] if args.no_store else ["--store", str(Path(out) / "history.db")])],
                 env={**env, "CI": "1"},
             )
             elapsed, peak_mb = scan.seconds, scan.peak_rss_mib

@@ -10,7 +10,8 @@ from pathlib import Path
 from reports.html import ReportOptions, render_html
 from scanner.document import ScanDocument
 
-Renderer = Callable[[ScanDocument], str | bytes]
+Renderer = Callable[..., str | bytes]
+BRANDED = ("html", "pdf")  # renderers that take the consultant's ReportOptions
 
 
 def _renderers() -> dict[str, tuple[str, Renderer]]:
@@ -19,6 +20,7 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
     from reports.junit import render_junit
     from reports.markdown import render_markdown
     from reports.ocsf import render_ocsf
+    from reports.pdf import render_pdf
     from reports.sarif import render_sarif
 
     return {
@@ -29,11 +31,25 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
         "markdown": ("ztscan.md", render_markdown),
         "sarif": ("ztscan.sarif", render_sarif),
         "ocsf": ("ztscan.ocsf.json", render_ocsf),
+        "pdf": ("ztscan.pdf", render_pdf),
     }
 
 
 def formats() -> list[str]:
     return list(_renderers())
+
+
+def unavailable(fmt: str) -> str | None:
+    """Why a known format cannot be written on this machine (a missing optional extra), if it cannot."""
+    if fmt != "pdf":
+        return None
+    from reports.pdf import PdfUnavailable, check_available
+
+    try:
+        check_available()
+    except PdfUnavailable as exc:
+        return str(exc)
+    return None
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -53,8 +69,14 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def render(doc: ScanDocument, fmt: str, options: ReportOptions | None = None) -> tuple[str, str | bytes]:
+    """The report's file name and content."""
+    filename, renderer = _renderers()[fmt]
+    return filename, renderer(doc, options) if fmt in BRANDED else renderer(doc)
+
+
 def write(doc: ScanDocument, fmt: str, out_dir: Path, options: ReportOptions | None = None) -> Path:
-    filename, render = _renderers()[fmt]
+    filename, content = render(doc, fmt, options)
     path = out_dir / filename
-    write_atomic(path, render_html(doc, options) if fmt == "html" else render(doc))
+    write_atomic(path, content)
     return path

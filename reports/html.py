@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
+from reports.visuals import path_graphs, plan_of, summary_charts, trend_charts
 from scanner.diff import ScanDiff
 from scanner.document import ScanDocument
 from scanner.findings import Finding, Pillar, Status
@@ -28,6 +29,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+PLAN_ROWS = 30
+PATH_ROWS = 300  # attack paths listed; a 5,000-function estate can have thousands
 _STATUS_CODE = {Status.FAIL: "F", Status.NOT_ASSESSED: "U", Status.PASS: "P", Status.NOT_APPLICABLE: "N"}
 
 
@@ -39,7 +42,7 @@ class ReportOptions(BaseModel):
     logo: Path | None = Field(None, description="Logo image (PNG, JPEG or SVG) embedded in the report")
 
 
-def _logo_uri(path: Path | None) -> str | None:
+def logo_uri(path: Path | None) -> str | None:
     if path is None:
         return None
     mime = mimetypes.guess_type(path.name)[0] or "image/png"
@@ -91,7 +94,7 @@ def _payload(doc: ScanDocument, by_function: dict[str, list[Finding]]) -> dict[s
     return {"functions": functions, "checks": checks}
 
 
-def _pillar_rows(doc: ScanDocument) -> dict[str, list[dict[str, Any]]]:
+def pillar_rows(doc: ScanDocument) -> dict[str, list[dict[str, Any]]]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for f in doc.findings:
         key = "WAIVED" if f.waived else f.status.value
@@ -104,7 +107,7 @@ def _pillar_rows(doc: ScanDocument) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _top_risks(doc: ScanDocument, pillars: dict[str, list[dict[str, Any]]]) -> list[str]:
+def top_risks_of(doc: ScanDocument, pillars: dict[str, list[dict[str, Any]]]) -> list[str]:
     risks = [f"{len([p for p in doc.attack_paths if p.kind == kind and not p.waived])} function(s): {title}"
              for kind, title in {p.kind: p.title for p in doc.attack_paths}.items()]
     failing = sorted((r for rows in pillars.values() for r in rows if r["counts"]["FAIL"]),
@@ -118,15 +121,17 @@ def render_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
     by_function: dict[str, list[Finding]] = defaultdict(list)
     for finding in doc.findings:
         by_function[finding.resource_id].append(finding)
-    pillars = _pillar_rows(doc)
+    pillars = pillar_rows(doc)
     by_cloud = Counter(fn.provider for fn in doc.functions)
     unassessed = Counter(f.check_id for f in doc.findings if f.status == Status.NOT_ASSESSED)
     return _env.get_template("report.html.j2").render(
-        doc=doc, options=options, logo=_logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
-        unassessed=unassessed, top_risks=_top_risks(doc, pillars), payload=_json_for_script(_payload(doc, by_function)),
+        doc=doc, options=options, logo=logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
+        unassessed=unassessed, top_risks=top_risks_of(doc, pillars),
+        payload=_json_for_script(_payload(doc, by_function)),
         worst=sorted((s for s in doc.scores.functions if s.overall.score is not None),
                      key=lambda s: s.overall.score or 0)[:10],
-        names={fn.id: fn.name for fn in doc.functions},
+        names={fn.id: fn.name for fn in doc.functions}, charts=summary_charts(doc), trend=trend_charts(doc),
+        graphs=path_graphs(doc), plan=plan_of(doc), plan_rows=PLAN_ROWS, path_rows=PATH_ROWS,
     )
 
 

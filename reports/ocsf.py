@@ -1,9 +1,14 @@
 """OCSF Detection Findings (class 2004), built and validated with py-ocsf-models, for SIEMs and
-security lakes. One event per assessed finding; NOT_APPLICABLE ones carry no information and are left out."""
+security lakes. One event per assessed finding; NOT_APPLICABLE ones carry no information and are left out.
+
+With history, a failing finding is New only in the scan where it started failing (InProgress after), and a
+finding that was failing and is gone now (resolved, or removed with its function) gets a Resolved event.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from py_ocsf_models.events.findings.activity_id import ActivityID
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
@@ -18,7 +23,7 @@ from py_ocsf_models.objects.product import Product
 from py_ocsf_models.objects.remediation import Remediation
 from py_ocsf_models.objects.resource_details import ResourceDetails
 
-from scanner.document import ScanDocument
+from scanner.document import FindingChange, ScanDocument
 from scanner.findings import CheckMeta, Finding, Severity, Status
 
 SEVERITY = {Severity.critical: SeverityID.Critical, Severity.high: SeverityID.High, Severity.medium: SeverityID.Medium,
@@ -30,7 +35,24 @@ RESOURCE_TYPE = {"aws": "AwsLambdaFunction", "azure": "AzureFunctionApp", "gcp":
 def _status(f: Finding) -> StatusID:
     if f.waived:
         return StatusID.Suppressed
+    if f.delta in ("resolved", "removed"):
+        return StatusID.Resolved
+    if f.status == Status.FAIL and f.delta in ("unchanged", "changed"):
+        return StatusID.InProgress
     return {Status.FAIL: StatusID.New, Status.PASS: StatusID.Resolved}.get(f.status, StatusID.Other)
+
+
+def _ms(value: datetime | None) -> int | None:
+    return int(value.timestamp() * 1000) if value else None
+
+
+def _gone(c: FindingChange, meta: CheckMeta) -> Finding:
+    """A finding absent from this scan, as the last scan saw it, for its closing event."""
+    return Finding(id=c.finding_id, check_id=c.check_id, title=c.title, pillar=meta.pillar,
+                   severity=c.severity, status=Status.NOT_APPLICABLE, provider=c.provider or "",
+                   account=c.account or "", region=c.region or "", resource_id=c.resource_id,
+                   resource_name=c.resource_name,
+                   evidence=["function removed" if c.delta == "removed" else "no longer reported"], delta=c.delta)
 
 
 def _event(f: Finding, meta: CheckMeta | None, doc: ScanDocument, time_ms: int) -> DetectionFinding:
@@ -51,7 +73,8 @@ def _event(f: Finding, meta: CheckMeta | None, doc: ScanDocument, time_ms: int) 
         time=time_ms,
         time_dt=doc.scan.finished_at,
         finding_info=FindingInformation(uid=f.id, title=f.title, desc=meta.rationale if meta else f.title,
-                                        types=[f"zero-trust/{f.pillar.value}"], created_time=time_ms),
+                                        types=[f"zero-trust/{f.pillar.value}"], created_time=time_ms,
+                                        first_seen_time=_ms(f.first_seen), last_seen_time=_ms(f.last_seen)),
         resources=[ResourceDetails(uid=f.resource_id, name=f.resource_name, region=f.region,
                                    type=RESOURCE_TYPE.get(f.provider, "ServerlessFunction"),
                                    cloud_partition=f.provider)],
@@ -68,6 +91,10 @@ def _event(f: Finding, meta: CheckMeta | None, doc: ScanDocument, time_ms: int) 
 def render_ocsf(doc: ScanDocument) -> str:
     checks = {c.id: c for c in doc.checks}
     time_ms = int(doc.scan.finished_at.timestamp() * 1000)
+    findings = [f for f in doc.findings if f.status != Status.NOT_APPLICABLE]
+    if doc.history:
+        findings += [_gone(c, checks[c.check_id]) for c in doc.history.changes
+                     if c.delta in ("resolved", "removed") and c.status is None and c.check_id in checks]
     events = [_event(f, checks.get(f.check_id), doc, time_ms).model_dump(mode="json", exclude_none=True)
-              for f in doc.findings if f.status != Status.NOT_APPLICABLE]
+              for f in findings]
     return json.dumps(events, indent=2) + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scanner.document import ScanDocument
+from scanner.document import FindingChange, ScanDocument
 from scanner.findings import Finding, Severity, Status
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -18,6 +18,33 @@ SECURITY_SEVERITY = {Severity.critical: "9.5", Severity.high: "8.0", Severity.me
                      Severity.low: "3.0", Severity.info: "0.0"}
 LEVEL = {Severity.critical: "error", Severity.high: "error", Severity.medium: "warning",
          Severity.low: "note", Severity.info: "note"}
+# A result present now: SARIF's baselineState against the previous scan (None: not in it, or waived anew).
+BASELINE = {"new": "new", None: "new", "unchanged": "unchanged", "changed": "updated", "resolved": "updated"}
+
+
+def _location(name: str, resource_id: str) -> list[dict[str, Any]]:
+    return [{"logicalLocations": [{"name": name, "fullyQualifiedName": resource_id, "kind": "resource"}]}]
+
+
+def _absent(c: FindingChange, rule_index: dict[str, int]) -> dict[str, Any]:
+    """A result the previous scan had and this one does not (resolved, or its function removed)."""
+    return {"ruleId": c.check_id, "ruleIndex": rule_index[c.check_id], "level": "none", "baselineState": "absent",
+            "message": {"text": f"{c.title}: {c.resource_name} ({c.delta})"},
+            "locations": _location(c.resource_name, c.resource_id),
+            "partialFingerprints": {"ztscanFindingId/v1": c.finding_id},
+            "properties": {"provider": c.provider, "account": c.account, "region": c.region,
+                           "severity": c.severity.value, "delta": c.delta}}
+
+
+def _results(doc: ScanDocument, index: dict[str, int]) -> list[dict[str, Any]]:
+    present = [f for f in doc.findings if f.status == Status.FAIL and f.check_id in index]
+    results = [_result(f, index) for f in present]
+    if doc.history is None:
+        return results
+    for result, f in zip(results, present, strict=True):
+        result["baselineState"] = BASELINE[f.delta]
+    return results + [_absent(c, index) for c in doc.history.changes
+                      if c.delta in ("resolved", "removed") and c.status != Status.FAIL and c.check_id in index]
 
 
 def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -26,9 +53,7 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "ruleIndex": rule_index[f.check_id],
         "level": LEVEL[f.severity],
         "message": {"text": f"{f.title}: {f.resource_name}" + (f" ({'; '.join(f.evidence)})" if f.evidence else "")},
-        "locations": [{"logicalLocations": [{
-            "name": f.resource_name, "fullyQualifiedName": f.resource_id, "kind": "resource",
-        }]}],
+        "locations": _location(f.resource_name, f.resource_id),
         "partialFingerprints": {"ztscanFindingId/v1": f.id},
         "properties": {"provider": f.provider, "account": f.account, "region": f.region,
                        "severity": f.severity.value, "pillar": f.pillar.value},
@@ -58,7 +83,7 @@ def render_sarif(doc: ScanDocument) -> str:
         })
     rules = [{k: v for k, v in r.items() if v is not None} for r in rules]
     index = {r["id"]: i for i, r in enumerate(rules)}
-    results = [_result(f, index) for f in doc.findings if f.status == Status.FAIL and f.check_id in index]
+    results = _results(doc, index)
     sarif = {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -16,13 +16,16 @@ from rich.table import Table
 
 from reports.html import ReportOptions
 from scanner import __version__, frameworks, registry
+from scanner.cli_history import history_group, keep_history, load_scan, notify, store_option
 from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
+from scanner.outputs import OutputError
+from scanner.plan_cli import plan
 from scanner.progress import make_progress
 from scanner.provider import Provider, ProviderConfigError
-from scanner.run import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE, assemble, exit_code
+from scanner.run import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, assemble, exit_code
 from scanner.waivers import load_waivers
 
 out = Console()
@@ -46,16 +49,25 @@ def _parse_scan_date(value: str | None) -> date | None:
         raise OptionsError(f"scan_date: {value!r} is not YYYY-MM-DD") from exc
 
 
-def write_reports(doc: ScanDocument, formats: list[str], out_dir: Path,
-                  branding: ReportOptions | None = None) -> list[Path]:
+def check_formats(formats: list[str]) -> None:
     import reports
 
     unknown = [f for f in formats if f not in reports.formats()]
     if unknown:
         raise OptionsError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(reports.formats())})")
+    missing = next((why for f in formats if (why := reports.unavailable(f))), None)
+    if missing:
+        raise OptionsError(f"--format: {missing}")
+
+
+def write_reports(doc: ScanDocument, formats: list[str], out_dir: str | Path,
+                  branding: ReportOptions | None = None) -> list[str]:
+    from scanner.outputs import write_all
+
+    check_formats(formats)
     if branding and branding.logo and not branding.logo.is_file():
         raise OptionsError(f"--logo: {branding.logo} is not a readable file")
-    return [reports.write(doc, fmt, out_dir, branding) for fmt in formats]
+    return write_all(doc, formats, out_dir, branding)
 
 
 def say(message: str) -> None:
@@ -74,7 +86,7 @@ def resolve_frameworks(names: list[str]) -> list[str] | None:
     return [r for r in resolved if r]
 
 
-def print_summary(doc: ScanDocument, written: list[Path], show_compliance: bool = False) -> None:
+def print_summary(doc: ScanDocument, written: list[str], show_compliance: bool = False) -> None:
     failing = doc.summary.failures_by_severity
     counts = ", ".join(f"{n} {sev}" for sev, n in failing.items() if n) or "none"
     say(
@@ -107,6 +119,7 @@ def print_summary(doc: ScanDocument, written: list[Path], show_compliance: bool 
 
 def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
              branding: ReportOptions | None = None) -> int:
+    check_formats(scan_opts.formats)  # before a long scan, not after it
     started = datetime.now(UTC)
     collections = {}
     with make_progress(quiet) as progress:
@@ -116,10 +129,13 @@ def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
     waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
     doc = assemble(collections, started, _parse_scan_date(scan_opts.scan_date), waivers,
                    resolve_frameworks(scan_opts.compliance))
+    kept = keep_history(doc, scan_opts, say, quiet)  # before the reports, which carry the history it adds
     written = write_reports(doc, scan_opts.formats, scan_opts.out, branding)
     if not quiet:
         print_summary(doc, written, show_compliance=bool(scan_opts.compliance))
-    return exit_code(doc, scan_opts.fail_on)
+    notify(doc, scan_opts, say)
+    code = exit_code(doc, scan_opts.fail_on)
+    return EXIT_INCOMPLETE if code == EXIT_OK and not kept else code
 
 
 def _scan_command(name: str, cls: type[Provider]) -> click.Command:
@@ -135,6 +151,8 @@ def _scan_command(name: str, cls: type[Provider]) -> click.Command:
             code = run_scan([cls(provider_opts)], scan_opts, quiet, branding)
         except (OptionsError, ProviderConfigError) as exc:
             raise fail(str(exc)) from None
+        except OutputError as exc:
+            raise fail(str(exc), EXIT_INCOMPLETE) from None
         raise click.exceptions.Exit(code)
 
     params = [
@@ -167,6 +185,8 @@ def cli() -> None:
 
 
 cli.add_command(ScanGroup("scan", help="Scan a cloud: ztscan scan aws|azure|gcp [options]."))
+cli.add_command(history_group)
+cli.add_command(plan)
 
 
 @cli.group("checks")
@@ -222,26 +242,31 @@ def report(scan_file: Path, formats: str, out_dir: Path, title: str | None, clie
         written = write_reports(doc, _formats(formats), out_dir, branding)
     except (DocumentError, OptionsError) as exc:
         raise fail(str(exc)) from None
+    except OutputError as exc:
+        raise fail(str(exc), EXIT_INCOMPLETE) from None
     for path in written:
         print(f"ztscan: wrote {path}", file=sys.stderr)
 
 
 @cli.command("diff")
-@click.argument("old_file", type=click.Path(path_type=Path))
-@click.argument("new_file", type=click.Path(path_type=Path))
+@click.argument("old_file")
+@click.argument("new_file")
+@store_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Write to this file instead of stdout")
 @click.option("--fail-on-new", type=click.Choice([s.value for s in Severity]), default=None,
               help="Exit 1 when a new failing finding is at or above this severity")
-def diff(old_file: Path, new_file: Path, fmt: str, out_file: Path | None, fail_on_new: str | None) -> None:
-    """Compare two saved scans: new, resolved and changed findings, and grade changes."""
+def diff(old_file: str, new_file: str, store: str | None, fmt: str, out_file: Path | None,
+         fail_on_new: str | None) -> None:
+    """Compare two saved scans (files, or scan ids in the history store): new, resolved and changed
+    findings, and grade changes."""
     from reports import write_atomic
     from reports.html import render_diff_html
     from scanner.diff import as_text, compare
 
     try:
-        result = compare(load(old_file), load(new_file))
+        result = compare(load_scan(old_file, store), load_scan(new_file, store))
     except DocumentError as exc:
         raise fail(str(exc)) from None
     rendered = {"text": as_text, "json": lambda d: d.model_dump_json(indent=2) + "\n",
@@ -277,8 +302,10 @@ def demo(out_dir: Path, formats: str, quiet: bool) -> None:
     """Scan the built-in vulnerable demo estate, served by local emulators, through the real providers."""
     from scanner.demo import demo_providers
 
-    scan_opts = ScanOptions(out=out_dir, formats=_formats(formats))
+    # The demo keeps its history beside its reports, never in the user's store.
+    scan_opts = ScanOptions(out=out_dir, formats=_formats(formats), store=str(out_dir / "history.db"))
     try:
+        check_formats(scan_opts.formats)  # before the emulators start
         with demo_providers(quiet) as providers:
             code = run_scan(providers, scan_opts, quiet)
     except (OptionsError, ProviderConfigError) as exc:

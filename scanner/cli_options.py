@@ -40,7 +40,9 @@ def click_params(model: type[BaseModel]) -> list[click.Option]:
             continue
         flag = _flag(name, extra)
         help_text = f"{field.description or ''} [config: {name}]".strip()
-        if _is_bool(field.annotation):
+        if _is_bool(field.annotation) and extra.get("plain_flag"):
+            params.append(click.Option([flag, name], is_flag=True, default=None, help=help_text))
+        elif _is_bool(field.annotation):
             params.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
         elif _is_list(field.annotation):
             repeatable = help_text + " (repeatable or comma-separated)"

@@ -16,7 +16,8 @@ from scanner.findings import Severity
 class ScanOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    out: Path = Field(Path("ztscan-report"), description="Directory the reports are written to")
+    out: str | Path = Field(
+        Path("ztscan-report"), description="Directory the reports are written to, or s3://bucket/prefix/")
     formats: list[str] = Field(
         default_factory=lambda: ["html", "json"],
         description="Report formats to write",
@@ -33,6 +34,21 @@ class ScanOptions(BaseModel):
         None, description="Evaluate date-based checks as of YYYY-MM-DD (default: today)",
         json_schema_extra={"cli": False},
     )
+
+    # History, notifications (README: History, Notifications)
+    store: str | None = Field(
+        None, description="History store: a path or a database URL (default: ZTSCAN_STORE, else the per-user "
+                          "data directory)")
+    no_store: bool = Field(False, description="Write no history", json_schema_extra={"plain_flag": True})
+    retain: str | None = Field(
+        None, pattern=r"^[1-9][0-9]*d$", description="Prune scans older than this from the store, e.g. 180d")
+    notify: list[str] = Field(
+        default_factory=list, description="Apprise URL to send new failing findings to (slack://, json://...)")
+    notify_on: Severity = Field(Severity.high, description="Notify about new failing findings at or above this")
+
+    @property
+    def retain_days(self) -> int | None:
+        return int(self.retain[:-1]) if self.retain else None
 
 
 def load_config(path: Path | None) -> dict[str, Any]:

@@ -167,6 +167,9 @@ class FindingChange(BaseModel):
     severity: Severity
     resource_id: str
     resource_name: str
+    provider: str | None = None
+    account: str | None = None
+    region: str | None = None
     delta: str = Field(description="new, changed, resolved or removed")
     status: Status | None = Field(None, description="Status now; None for a resolved or removed finding")
 
@@ -179,6 +182,40 @@ class HistorySummary(BaseModel):
     counts: dict[str, int] = Field(default_factory=dict, description="new/changed/unchanged/resolved/removed")
     changes: list[FindingChange] = Field(default_factory=list)
     trend: list[TrendPoint] = Field(default_factory=list, description="Oldest first, this scan last")
+
+
+class PlanChange(BaseModel):
+    """One change (a role, a key, a runtime upgrade, one function's setting) and what fixing it gains."""
+
+    key: str = Field(description="Stable id of the change: its kind and its target")
+    kind: str = Field(description="least-privilege, identity-trust, dedicated-identity, runtime-upgrade, "
+                      "key-state, key-rotation or function-setting")
+    title: str
+    provider: str
+    target: str = Field(description="The role, key, runtime or function the change is made on")
+    checks: list[str] = Field(description="Checks whose failing findings the change fixes")
+    findings: int = Field(description="Failing findings the change fixes")
+    functions: list[str] = Field(description="Ids of the functions the change touches")
+    function_names: list[str]
+    remediation: str = Field(description="How to make the change (the check's console steps)")
+    gain: int = Field(description="Estate score points gained, after the changes ranked above it")
+    estate_score_after: int = Field(description="Estate score once this and every change above it are made")
+    estate_grade_after: str
+
+
+class RemediationPlan(BaseModel):
+    """Failing findings grouped by the one change that fixes them, ranked by what each adds to the estate score."""
+
+    estate_score: int
+    estate_grade: str
+    headline_changes: int = Field(description="The fewest top changes that reach grade C (or the plan's final grade "
+                                  "when that is lower or the estate is already at C or better)")
+    headline_score: int
+    headline_grade: str
+    score_after_all: int
+    grade_after_all: str
+    changes_total: int
+    changes: list[PlanChange] = Field(default_factory=list, description="Best first; at most the top 100")
 
 
 class ScanDocument(BaseModel):
@@ -197,6 +234,7 @@ class ScanDocument(BaseModel):
     waivers: list[WaiverUse] = Field(default_factory=list)
     summary: Summary
     history: HistorySummary | None = Field(None, description="Present when the scan wrote to a history store")
+    remediation_plan: RemediationPlan | None = Field(None, description="What to fix first; None when nothing fails")
 
     @property
     def incomplete(self) -> bool:

@@ -13,6 +13,7 @@ from scanner.engine import evaluate, link_shared_identities
 from scanner.findings import Severity
 from scanner.grading import grade_all
 from scanner.provider import Collection, ProgressSink, Provider
+from scanner.remediation_plan import build_plan
 from scanner.waivers import Waiver, apply_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -57,6 +58,7 @@ def assemble(
         compliance=compliance.evaluate([c.meta for c in checks], findings, frameworks),
         waivers=waiver_uses,
         summary=summarise(functions, findings, targets),
+        remediation_plan=build_plan(functions, findings, [c.meta for c in checks]),
     )
 
 

@@ -8,13 +8,17 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scanner.demo.aws import estate
+from scanner.demo.aws.fixtures import ROLES, DemoFunction
 from scanner.demo.aws.moto_server import FAKE_CREDENTIALS, moto_server
+from scanner.demo.aws.proxy import ProxyState, aws_proxy
 
 
 @dataclass
@@ -35,14 +39,33 @@ class CliResult:
         return next(f for f in self.document["findings"] if f["check_id"] == check_id and f["resource_name"] == name)
 
 
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The child's environment: this one without cloud credentials, plus ``env``."""
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_", "GOOGLE_"))}
+    child_env.update(env or {})
+    return child_env
+
+
 def run_cli(args: list[str], out_dir: Path | None = None, env: dict[str, str] | None = None,
             timeout: int = 300) -> CliResult:
     """Run ``ztscan`` in a child process with only arguments and environment variables."""
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_", "GOOGLE_"))}
-    child_env.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "scanner", *args], capture_output=True, text=True,
-                          env=child_env, timeout=timeout, stdin=subprocess.DEVNULL)
+                          env=cli_env(env), timeout=timeout, stdin=subprocess.DEVNULL)
     return CliResult(proc.returncode, proc.stdout, proc.stderr, out_dir or Path("."))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every scan a test runs writes history into this worker's own store, never the user's: run_cli's
+    children inherit ZTSCAN_STORE, and a test that wants a store of its own passes --store or the variable."""
+    path = tmp_path_factory.getbasetemp() / "history.db"
+    saved = os.environ.get("ZTSCAN_STORE")
+    os.environ["ZTSCAN_STORE"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("ZTSCAN_STORE", None)
+    else:
+        os.environ["ZTSCAN_STORE"] = saved
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +80,13 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def aws_env() -> dict[str, str]:
     return dict(FAKE_CREDENTIALS)
+
+
+@contextmanager
+def seeded_aws(moto_endpoint: str, functions: list[DemoFunction],
+               roles: dict[str, dict[str, Any]] | None = None) -> Iterator[str]:
+    """Seed functions into moto and serve them through the demo proxy, which answers what moto
+    cannot (function URL and code-signing listings) the way AWS does; yields the proxy's URL."""
+    recorded = estate.seed(moto_endpoint, functions, ROLES if roles is None else roles)
+    with aws_proxy(moto_endpoint, ProxyState(moto_endpoint, recorded=recorded)) as (proxied, _):
+        yield proxied

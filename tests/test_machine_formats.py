@@ -72,8 +72,8 @@ def test_markdown_summary_escapes_cloud_strings(rendered: CliResult) -> None:
 
 
 def test_unknown_format_is_a_usage_error(rendered: CliResult, tmp_path: Path) -> None:
-    result = run_cli(["report", str(rendered.out_dir / "scan.json"), "--format", "pdf", "--out", str(tmp_path)])
-    assert result.code == 2 and "unknown format 'pdf'" in result.stderr
+    result = run_cli(["report", str(rendered.out_dir / "scan.json"), "--format", "docx", "--out", str(tmp_path)])
+    assert result.code == 2 and "unknown format 'docx'" in result.stderr
 
 
 def test_sarif_has_a_rule_per_check_and_a_result_per_failing_finding(rendered: CliResult) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reports.html import ReportOptions, render_html
-from scanner.inventory import InvocationPath, ServerlessFunction
+from scanner.inventory import Grant, InvocationPath, ServerlessFunction
 from scanner.provider import Collection
 from scanner.run import assemble
 
@@ -31,6 +31,9 @@ def _function(i: int, name: str, public: bool) -> ServerlessFunction:
     if public:
         fn.network.invocation = [InvocationPath(via="function_url", principal="*", principal_kind="anonymous",
                                                 auth="none", evidence=f"URL {HOSTILE}")]
+    if public and i % 8 == 0:  # an attack path for the graphs
+        fn.identity.kind, fn.identity.principal = "aws_iam_role", f"role/admin-{i}"
+        fn.identity.admin = [Grant(source="AdministratorAccess", actions=["*"], resources=["*"], reason="all")]
     return fn
 
 
@@ -97,3 +100,28 @@ def test_a_function_page_opens_with_its_findings(page) -> None:
     page.goto(page.url.split("#")[0])
     page.screenshot(path=str(ARTIFACTS / "report-cover.png"), full_page=False)
     assert (ARTIFACTS / "report-cover.png").stat().st_size > 10_000
+
+
+def test_summary_charts_render_with_their_numbers(page) -> None:
+    page.goto(page.url.split("#")[0])
+    for chart in ("chart-severity", "chart-pillars", "chart-grades", "chart-heatmap"):
+        box = page.locator(f"#{chart} svg").bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 60, chart
+    shown = page.eval_on_selector_all("#chart-severity rect.bar", "bars => bars.map(b => [b.dataset.label, "
+                                      "Number(b.dataset.value), b.getBoundingClientRect().width])")
+    failing = page.evaluate("JSON.parse(document.getElementById('ztscan-data').textContent).functions"
+                            ".reduce((n, f) => n + f.f, 0)")
+    assert sum(value for _, value, _ in shown) == failing, "the severity bars add up to the failing checks"
+    widths = {label: width for label, _, width in shown}
+    values = {label: value for label, value, _ in shown}
+    top = max(values, key=values.get)
+    assert all(widths[label] <= widths[top] for label in widths), "the longest bar is the largest count"
+    assert page.locator("#plan-table tr").count() > 1 and page.locator("#attack-paths figure.chart").count() > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#summary").screenshot(path=str(ARTIFACTS / "report-summary-charts.png"))
+    page.locator("#plan").screenshot(path=str(ARTIFACTS / "report-remediation-plan.png"))
+    page.locator("#attack-paths").screenshot(path=str(ARTIFACTS / "report-attack-paths.png"))
+    assert (ARTIFACTS / "report-summary-charts.png").stat().st_size > 20_000
+    page.emulate_media(media="print")
+    assert page.locator("#chart-severity details.chart-data table").is_visible(), "printed with its numbers"
+    page.emulate_media(media="screen")

@@ -81,18 +81,21 @@ class DemoFunction:
     deleted_subnet: bool = False  # one of its subnets is deleted after the function is created
 
 
+# The statement the console adds for a URL with AuthType NONE: without it AWS answers 403
+# (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html#urls-auth-none).
+PUBLIC_URL: dict[str, Any] = {"StatementId": "FunctionURLAllowPublicAccess", "Principal": "*",
+                              "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE"}
+
 # Fake credentials in the demo are shaped like real ones so detectors recognise them.
 FUNCTIONS = [
     DemoFunction("orders-api", "python3.12", "orders-admin", url_auth="NONE",
-                 permissions=[{"StatementId": "FunctionURLAllowPublicAccess", "Principal": "*",
-                               "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE"}],
+                 permissions=[PUBLIC_URL],
                  cors={"AllowOrigins": ["*"], "AllowCredentials": False},
                  env={"TABLE_NAME": "orders", "DB_PASSWORD": "Sup3r-Secret-Passw0rd!"},
                  tags={"team": "commerce", "env": "prod"}),
     DemoFunction("payments-webhook", "nodejs18.x", "reader", url_auth="NONE",
                  permissions=[{"StatementId": "public-invoke", "Principal": "*"},
-                              {"StatementId": "FunctionURLAllowPublicAccess", "Principal": "*",
-                               "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE"}],
+                              PUBLIC_URL],
                  env={"STRIPE_API_KEY": "sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUvWx", "LOG_LEVEL": "info"},
                  tags={"team": "payments"}),
     DemoFunction("image-resizer", "python3.13", "reader", cmk=True, vpc_subnets=2, tracing=True, log_retention=30,
