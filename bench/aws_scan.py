@@ -2,8 +2,9 @@
 demo's proxy (which serves the calls moto lacks: ListFunctionUrlConfigs, the code-signing lists).
 
 Prints wall time, functions/second, API calls per function (the scanner's own count of HTTP
-requests, retries included) per Lambda quota bucket, and the scanner process's peak RSS. moto runs in
-its own process so its memory is not counted.
+requests, retries included) per Lambda quota bucket, the front-door reads (API Gateway, ELB, SNS,
+SQS, S3: per region, never per function; each region has one REST API and one public topic), and
+the scanner process's peak RSS. moto runs in its own process so its memory is not counted.
 Usage: python bench/aws_scan.py [--functions 600] [--regions 6] [--no-store]
 (history goes to a fresh store in a temporary directory, never the user's: the first scan of a store
 writes every finding as new, which is the most a scan ever writes).
@@ -21,9 +22,12 @@ from pathlib import Path
 from measure import moto_process, run_measured  # a sibling script module: bench/ is on sys.path when run
 
 from scanner.demo.aws import estate, fixtures
+from scanner.demo.aws import front_doors as doors
 from scanner.demo.aws.fixtures import DemoAlias, DemoFunction
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
 
+# Services whose reads find front doors (the ALB's security groups are read with ec2:DescribeSecurityGroups).
+FRONT_DOOR_SERVICES = ("apigateway", "apigatewayv2", "elbv2", "sns", "sqs", "s3", "s3control")
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "sa-east-1"]
 RUNTIMES = ["python3.12", "python3.9", "nodejs22.x", "nodejs18.x", "java17", "python3.13"]
 
@@ -55,6 +59,23 @@ def estate_specs(count: int, regions: list[str]) -> tuple[list[DemoFunction], di
     return functions, roles
 
 
+def _front_doors(upstream: str, functions: list[DemoFunction], regions: list[str]) -> None:
+    """Per region a REST API without authorizer in front of its first function and a public topic
+    in front of its second, so the front-door reads find something to match."""
+    for region in regions:
+        names = [f.name for f in functions if f.region == region][:2]
+        c = doors.clients(upstream, region)
+        api = doors.rest_api(c, f"api-{region}", "/orders", doors.function_arn(names[0], region))
+        doors.grant_api(c, names[0], api, region)
+        doors.topic(c, f"topic-{region}", doors.function_arn(names[1], region),
+                    doors.policy({**doors.EVERYONE_STATEMENT, "Action": "sns:Publish", "Resource": "*"}))
+
+
+def _front_door_reads(by_operation: dict[str, int]) -> int:
+    return sum(count for operation, count in by_operation.items()
+               if operation.partition(":")[0] in FRONT_DOOR_SERVICES or operation == "ec2:DescribeSecurityGroups")
+
+
 def _buckets(by_operation: dict[str, int]) -> dict[str, int]:
     """Lambda's request quotas per account and region: GetFunction 100/s, GetPolicy 15/s, and every
     other control-plane call 15/s shared (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -77,6 +98,7 @@ def seeded_proxy_state(upstream: str, count: int, regions: list[str]) -> ProxySt
     functions, roles = estate_specs(count, regions)
     started = time.perf_counter()
     recorded = estate.seed(upstream, functions, roles)
+    _front_doors(upstream, functions, regions)
     print(f"seeded {len(functions)} functions in {len(regions)} regions in {time.perf_counter() - started:.1f}s")
     return ProxyState(upstream, recorded=recorded)
 
@@ -106,6 +128,8 @@ def main() -> None:
         print(f"exit code {scan.returncode}; {scanned} functions scanned in {elapsed:.2f}s "
               f"({scanned / elapsed:.0f} functions/s)")
         print(f"API calls: {calls} ({calls / max(scanned, 1):.2f} per function)")
+        reads = _front_door_reads(by_operation)
+        print(f"front-door reads: {reads} ({reads / len(regions):.1f} per region, none per function)")
         for bucket, count in sorted(_buckets(by_operation).items()):
             print(f"  {bucket}: {count} calls, {count / max(scanned, 1):.2f} per function")
         for operation, count in sorted(by_operation.items(), key=lambda item: -item[1]):

@@ -1,7 +1,9 @@
 """Attack paths: risks that only show when findings on one function are read together.
 
 Built from the findings (never by evaluating facts again), so a path exists only where each joined
-check FAILED, and it cites the evidence of each.
+check FAILED, and it cites the evidence of each. A path that starts with anonymous invocation also
+names each chain from the internet, through the front door if there is one, to what the function's
+identity can reach, from the function's invocation paths as collected.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from scanner.document import AttackPath
 from scanner.findings import Finding, Severity, Status
+from scanner.inventory import ServerlessFunction
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,22 @@ def _facts(finding: Finding, most: int = 3) -> list[str]:
     return shown
 
 
-def find_paths(findings: list[Finding]) -> list[AttackPath]:
+def _chains(fn: ServerlessFunction | None, impact: list[Finding]) -> list[str]:
+    """``internet -> API orders-api prod GET /orders (no authorizer) -> orders-api -> orders-admin (Function
+    identity has administrator access)``: one per anonymous way in that nothing narrows."""
+    if fn is None:
+        return []
+    who = fn.identity.name or fn.identity.principal or "its identity"
+    identity = [f.title for f in impact if f.check_id.startswith("ZT-IAM")]
+    reaches = (f" -> {who} ({'; '.join(identity)})" if identity else "") + "".join(
+        f" -> {f.title}" for f in impact if not f.check_id.startswith("ZT-IAM"))
+    doors = sorted({p.evidence if p.front_door else p.via.replace("_", " ")
+                    for p in fn.network.invocation if p.principal_kind == "anonymous" and not p.narrowed})
+    return [f"internet -> {door} -> {fn.name}{reaches}" for door in doors]
+
+
+def find_paths(findings: list[Finding], functions: list[ServerlessFunction] | None = None) -> list[AttackPath]:
+    by_id = {fn.id: fn for fn in functions or []}
     failing: dict[str, dict[str, Finding]] = defaultdict(dict)
     for f in findings:
         if f.status == Status.FAIL:
@@ -74,7 +92,8 @@ def find_paths(findings: list[Finding]) -> list[AttackPath]:
                 id=_path_id(rule.kind, function_id), kind=rule.kind, title=rule.title, severity=rule.severity,
                 function_id=function_id, function_name=first.resource_name, provider=first.provider,
                 account=first.account, region=first.region,
-                facts=[fact for f in joined for fact in _facts(f)],
+                facts=(_chains(by_id.get(function_id), impact) if rule.entry == ANONYMOUS_INVOKE else [])
+                + [fact for f in joined for fact in _facts(f)],
                 finding_ids=[f.id for f in joined], waived=all(f.waived for f in joined),
             ))
     return sorted(paths, key=lambda p: (-p.severity.rank, _RANK[p.kind], p.function_name))

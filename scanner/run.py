@@ -53,7 +53,7 @@ def assemble(
         checks=[c.meta for c in checks],
         functions=functions,
         findings=findings,
-        attack_paths=find_paths(findings),
+        attack_paths=find_paths(findings, functions),
         scores=grade_all(functions, findings),
         compliance=compliance.evaluate([c.meta for c in checks], findings, frameworks),
         waivers=waiver_uses,

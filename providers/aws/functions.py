@@ -12,8 +12,10 @@ from typing import Any
 
 from providers.aws import configuration as config
 from providers.aws.errors import describe
+from providers.aws.evaluation.document import PolicyError
+from providers.aws.front_doors import DoorIndex, read_front_doors, with_queues
 from providers.aws.iam import AccountIam
-from providers.aws.invocation import failure_destination, read_invocation
+from providers.aws.invocation import Invocation, failure_destination, read_invocation, read_policy
 from providers.aws.lambda_facts import LAMBDA_FIXED_FACTS
 from providers.aws.permissions import other_function_grants
 from providers.aws.regional import AWS_ERRORS, Failed, RegionReads, unqualified
@@ -37,8 +39,14 @@ class RegionCollector:
         """Made on first use: a region without VPC functions or CMKs never loads the EC2/KMS models,
         which are the largest part of the scanner's memory."""
         if service not in self._clients:
-            self._clients[service] = client(self.account.session, service, self.api, self.region,
-                                            account=self.account.id)
+            made = client(self.account.session, service, self.api, self.region, account=self.account.id)
+            if service == "s3control" and self.api.endpoint:
+                # S3 Control puts the account id in front of the endpoint's host name; with an endpoint
+                # override every call goes to that one host, as it is.
+                prefix = f"//{self.account.id}."
+                made.meta.events.register("before-sign.s3-control", lambda request, **_: setattr(
+                    request, "url", request.url.replace(prefix, "//", 1)))
+            self._clients[service] = made
         return self._clients[service]
 
     def collect(self) -> tuple[list[ServerlessFunction], TargetStatus]:
@@ -47,7 +55,13 @@ class RegionCollector:
         except AWS_ERRORS as exc:
             return [], self._status("failed", 0, describe(exc, "lambda:ListFunctions"))
         self.progress.add_work(len(configs), f"aws {self.account.id} {self.region}")
-        region_facts = RegionReads(self.client, self.lam, configs).all() if configs else {}
+        if not configs:
+            return [], self._status("complete", 0, None)
+        # Front doors are read beside the other regional reads: they wait on nothing but the queues.
+        doors = self.pool.submit(read_front_doors, self.client, self.region, self.account.id)
+        region_facts = RegionReads(self.client, self.lam, configs).all()
+        region_facts["doors"] = with_queues(doors.result(), self.client, self.account.id,
+                                            region_facts["event_source_mappings"])
         functions = self.share.map(self.pool, lambda cfg: self._function(cfg, region_facts), configs)
         partial = [fn for fn in functions if fn.unknown]
         error = f"{len(partial)} function(s) have facts that could not be read" if partial else None
@@ -63,7 +77,7 @@ class RegionCollector:
                                 region=self.region, id=arn, name=cfg["FunctionName"], kind="lambda")
         fn.tags = config.tags(fn, facts["tags"])
         fn.identity = self._identity(fn, cfg)
-        fn.network = self._network(fn, cfg, facts["zones"])
+        fn.network = self._network(fn, cfg, facts["zones"], facts["doors"])
         fn.secrets = config.secret_facts(fn, cfg)
         fn.encryption = config.encryption_facts(fn, cfg, facts["keys"])
         fn.runtime = config.runtime_facts(cfg)
@@ -97,13 +111,26 @@ class RegionCollector:
             identity.trust = trust
         return identity
 
-    def _network(self, fn: ServerlessFunction, cfg: dict[str, Any], zones: dict[str, str] | Failed) -> NetworkFacts:
+    def _network(self, fn: ServerlessFunction, cfg: dict[str, Any], zones: dict[str, str] | Failed,
+                 doors: DoorIndex) -> NetworkFacts:
         invocation = read_invocation(self.lam, fn.id, fn.account)
+        reached = doors.reach(fn.id, list(invocation.policies), lambda q: self._policy(fn.id, q, invocation))
+        if reached.unknown:
+            invocation.unknown.setdefault("network.invocation", reached.unknown)
         for path, reason in invocation.unknown.items():
             fn.mark_unknown(path, reason)
-        return NetworkFacts(invocation=invocation.paths, endpoint_url=invocation.endpoint_url,
+        return NetworkFacts(invocation=invocation.paths + reached.paths, endpoint_url=invocation.endpoint_url,
                             public_ingress=invocation.public_ingress, cors=invocation.cors,
                             private_network=config.private_network(fn, cfg, zones))
+
+    def _policy(self, function_arn: str, qualifier: str | None, invocation: Invocation) -> str | None:
+        """A policy read for the invocation paths, else read now (a version a front door names)."""
+        if qualifier not in invocation.policies:
+            try:
+                invocation.policies[qualifier] = read_policy(self.lam, function_arn, qualifier)
+            except AWS_ERRORS as exc:
+                raise PolicyError(describe(exc, "lambda:GetPolicy")) from exc
+        return invocation.policies[qualifier]
 
     def _failure_destination(self, fn: ServerlessFunction, cfg: dict[str, Any], mappings: dict[str, str] | Failed
                              ) -> str | None:

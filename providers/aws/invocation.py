@@ -30,6 +30,9 @@ class Invocation:
     public_ingress: bool | None = None
     cors: Cors | None = None
     unknown: dict[str, str] = field(default_factory=dict)
+    # Qualifier (None: the function itself) -> its resource policy text (None: it has none), for
+    # the qualifiers whose policy was read; front doors are judged against them.
+    policies: dict[str | None, str | None] = field(default_factory=dict)
 
 
 def read_invocation(lam: Any, function_arn: str, account: str) -> Invocation:
@@ -53,12 +56,21 @@ def read_invocation(lam: Any, function_arn: str, account: str) -> Invocation:
 
 def _policy(lam: Any, function_arn: str, qualifier: str | None, found: Invocation) -> str | None:
     try:
-        kwargs = {"Qualifier": qualifier} if qualifier else {}
-        return lam.get_policy(FunctionName=function_arn, **kwargs)["Policy"]
+        found.policies[qualifier] = read_policy(lam, function_arn, qualifier)
     except AWS_ERRORS as exc:
-        if not is_not_found(exc):
-            found.unknown["network.invocation"] = describe(exc, "lambda:GetPolicy")
-        return None
+        found.unknown["network.invocation"] = describe(exc, "lambda:GetPolicy")
+    return found.policies.get(qualifier)
+
+
+def read_policy(lam: Any, function_arn: str, qualifier: str | None) -> str | None:
+    """The resource policy of the function or of one alias or version; None when it has none."""
+    try:
+        kwargs = {"Qualifier": qualifier} if qualifier else {}
+        return str(lam.get_policy(FunctionName=function_arn, **kwargs)["Policy"])
+    except AWS_ERRORS as exc:
+        if is_not_found(exc):
+            return None
+        raise
 
 
 def _url_configs(lam: Any, function_arn: str, found: Invocation) -> dict[str | None, dict[str, Any]]:

@@ -35,6 +35,15 @@ def attempt(call: Callable[[], Any], what: str) -> Any:
         return Failed(describe(exc, what))
 
 
+def mapping_destinations(mappings: list[dict[str, Any]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for mapping in mappings:
+        target = (mapping.get("DestinationConfig") or {}).get("OnFailure", {}).get("Destination")
+        if target:
+            found[unqualified(mapping["FunctionArn"])] = target
+    return found
+
+
 def unqualified(function_arn: str) -> str:
     """arn:aws:lambda:REGION:ACCOUNT:function:NAME, without a version or alias suffix."""
     return ":".join(function_arn.split(":")[:7])
@@ -45,11 +54,13 @@ class RegionReads:
         self.client, self.lam, self.configs = client, lam, configs
 
     def all(self) -> dict[str, Any]:
+        mappings = attempt(self.event_source_mappings, "lambda:ListEventSourceMappings")
         return {
             "tags": attempt(self.tags, "tag:GetResources"),
             "retention": attempt(self.retention, "logs:DescribeLogGroups"),
             "zones": attempt(self.zones, "ec2:DescribeSubnets"),
-            "mappings": attempt(self.mapping_destinations, "lambda:ListEventSourceMappings"),
+            "event_source_mappings": mappings,
+            "mappings": mappings if isinstance(mappings, Failed) else mapping_destinations(mappings),
             "keys": attempt(self.keys, "kms:DescribeKey"),
             "signing": attempt(self.code_signing, "lambda:ListCodeSigningConfigs"),
         }
@@ -83,14 +94,10 @@ class RegionReads:
             Filters=[{"Name": "subnet-id", "Values": subnets}])
         return {s["SubnetId"]: s["AvailabilityZone"] for page in pages for s in page["Subnets"]}
 
-    def mapping_destinations(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for page in self.lam.get_paginator("list_event_source_mappings").paginate():
-            for mapping in page["EventSourceMappings"]:
-                target = (mapping.get("DestinationConfig") or {}).get("OnFailure", {}).get("Destination")
-                if target:
-                    found[unqualified(mapping["FunctionArn"])] = target
-        return found
+    def event_source_mappings(self) -> list[dict[str, Any]]:
+        """Every mapping of the region: on-failure destinations, and the queues in front of functions."""
+        return [m for page in self.lam.get_paginator("list_event_source_mappings").paginate()
+                for m in page["EventSourceMappings"]]
 
     def keys(self) -> dict[str, KeyFacts | str]:
         found: dict[str, KeyFacts | str] = {}

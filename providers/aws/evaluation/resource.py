@@ -180,6 +180,23 @@ def _url_paths(statements: list[dict[str, Any]], url_config: dict[str, Any], own
     return paths
 
 
+@dataclass(frozen=True)
+class Admission:
+    """One principal a resource policy lets do some actions, after the policy's own Denies."""
+
+    principal: Principal
+    narrowed: bool
+    evidence: str
+
+
+def admissions(policy: str | dict[str, Any] | None, actions: tuple[str, ...]) -> list[Admission]:
+    """Who a resource policy (topic, queue, bucket, API) allows the lowercase actions to; raises
+    PolicyError on a malformed policy. No policy admits no one."""
+    statements = parse_document(policy) if policy else []
+    return [Admission(g.principal, bool(g.pins), _evidence(g, None))
+            for g in _grants(statements, actions, _denies(statements, actions))]
+
+
 def trust_principals(document: str | dict[str, Any]) -> list[TrustPrincipal]:
     statements = parse_document(document)
     trusted = []

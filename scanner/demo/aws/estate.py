@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 
+from scanner.demo.aws import front_doors
 from scanner.demo.aws.fixtures import FUNCTIONS, LAMBDA_TRUST, REGIONS, ROLES, DemoAlias, DemoFunction
 from scanner.demo.aws.responses import CodeSigningConfig, Recorded, url_config
 
@@ -148,4 +149,14 @@ def seed(endpoint: str, functions: list[DemoFunction] | None = None,
     with ThreadPoolExecutor(max(1, len(regions))) as pool:
         for part in pool.map(seed_region, regions):
             merged.merge(part)
+    if functions is FUNCTIONS:
+        _seed_front_doors(endpoint)
     return merged
+
+
+def _seed_front_doors(endpoint: str) -> None:
+    """The demo's front door: a reports API whose GET /reports needs only an API key (a shared key,
+    not authentication: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html)."""
+    c = front_doors.clients(endpoint)
+    api = front_doors.rest_api(c, "reports-api", "/reports", front_doors.function_arn("report-builder"), api_key=True)
+    front_doors.grant_api(c, "report-builder", api)
