@@ -79,8 +79,9 @@ def test_the_summary_line_counts_each_scan_against_the_last(story: Story) -> Non
     lines = [next(line for line in s.stderr.splitlines() if line.startswith("ztscan: history:")) for s in story.scans]
     assert "(first scan of this scope)" in lines[0]
     assert " 0 new, 1 resolved, " in lines[1] and " removed since scan " in lines[1]
-    # A public URL fails two checks (anonymous invoke, and no CORS allow-list) and wakes the URL checks.
-    assert lines[2].startswith("ztscan: history: 2 new, 0 resolved, 5 changed, 0 removed since scan ")
+    # A public URL fails two checks (anonymous invoke, and no CORS allow-list) and changes the evidence
+    # of the checks that count invocation paths (their PASS now names one path).
+    assert lines[2].startswith("ztscan: history: 2 new, 0 resolved, 6 changed, 0 removed since scan ")
     assert story.scans[2].document["history"]["previous_scan_id"] == story.scans[1].document["scan"]["id"]
 
 
