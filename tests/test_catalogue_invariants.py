@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+import yaml
 
 from scanner import registry
 from scanner.collected import NOT_COLLECTED, mark_uncollected
@@ -86,3 +88,22 @@ def test_runtime_support_windows_are_judged_against_the_scan_date(provider: str,
     assert statuses(date(2026, 11, 28)) == ("PASS", "PASS")
     assert statuses(date(2027, 3, 1)) == ("PASS", "FAIL")
     assert statuses(date(2027, 5, 1)) == ("FAIL", "NOT_APPLICABLE")
+
+
+def test_no_metadata_file_names_a_key_twice() -> None:
+    """YAML keeps the last of two equal keys silently; a merge that duplicates a check's entry (or a
+    cloud's remediation) must fail here instead of quietly replacing metadata."""
+
+    class StrictLoader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        keys = [loader.construct_object(k) for k, _ in node.value]
+        assert len(keys) == len(set(keys)), f"duplicate keys at line {node.start_mark.line + 1}"
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    files = sorted((Path(__file__).parent.parent / "checks").glob("*.yaml"))
+    assert len(files) == 6
+    for path in files:
+        yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)
