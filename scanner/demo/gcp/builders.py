@@ -5,6 +5,7 @@ few keyword arguments."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -52,55 +53,59 @@ def prune(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in (None, "", [], {})}
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a function of either generation is deployed with: code, identity, settings and network."""
+
+    runtime: str = "python312"
+    service_account: str | None = None
+    env: dict[str, str] | None = None
+    build_env: dict[str, str] | None = None
+    secret_env: dict[str, str] | None = None
+    secret_volumes: dict[str, str] | None = None
+    ingress: str = "ALLOW_ALL"
+    event_type: str | None = None
+    vpc_connector: str | None = None
+    egress: str | None = None
+    kms_key: str | None = None
+    registry: str = "ARTIFACT_REGISTRY"
+    labels: dict[str, str] | None = None
+    invokers: dict[str, Any] | None = None
+    build_service_account: str | None = None
+
+
 def gen1_function(
-    project: str,
-    location: str,
-    name: str,
-    *,
-    runtime: str = "python312",
-    service_account: str | None = None,
-    env: dict[str, str] | None = None,
-    build_env: dict[str, str] | None = None,
-    secret_env: dict[str, str] | None = None,
-    secret_volumes: dict[str, str] | None = None,
-    ingress: str = "ALLOW_ALL",
-    security_level: str = "SECURE_ALWAYS",
-    event_type: str | None = None,
-    vpc_connector: str | None = None,
-    egress: str | None = None,
-    kms_key: str | None = None,
-    registry: str = "ARTIFACT_REGISTRY",
-    labels: dict[str, str] | None = None,
-    invokers: dict[str, Any] | None = None,
-    build_service_account: str | None = None,
+    project: str, location: str, name: str, *, security_level: str = "SECURE_ALWAYS", **source: Any
 ) -> dict[str, Any]:
-    """A 1st gen function as the v1 API returns it, with its function IAM policy."""
+    """A 1st gen function as the v1 API returns it, with its function IAM policy; ``source`` takes
+    the fields of ``Source``."""
+    s = Source(**source)
     full = f"projects/{project}/locations/{location}/functions/{name}"
     v1: dict[str, Any] = {
         "name": full,
         "status": "ACTIVE",
         "entryPoint": "main",
-        "runtime": runtime,
+        "runtime": s.runtime,
         "availableMemoryMb": 256,
         "timeout": "60s",
         "versionId": "3",
         "updateTime": "2026-09-01T10:00:00Z",
-        "serviceAccountEmail": service_account,
-        "labels": labels,
-        "environmentVariables": env,
-        "buildEnvironmentVariables": build_env,
-        "ingressSettings": ingress,
-        "secretEnvironmentVariables": _secret_env(project, secret_env),
-        "secretVolumes": _secret_volumes(project, secret_volumes),
-        "vpcConnector": vpc_connector,
-        "vpcConnectorEgressSettings": egress,
-        "kmsKeyName": kms_key,
-        "buildServiceAccount": build_service_account,
-        **_registry(registry, project, location),
+        "serviceAccountEmail": s.service_account,
+        "labels": s.labels,
+        "environmentVariables": s.env,
+        "buildEnvironmentVariables": s.build_env,
+        "ingressSettings": s.ingress,
+        "secretEnvironmentVariables": _secret_env(project, s.secret_env),
+        "secretVolumes": _secret_volumes(project, s.secret_volumes),
+        "vpcConnector": s.vpc_connector,
+        "vpcConnectorEgressSettings": s.egress,
+        "kmsKeyName": s.kms_key,
+        "buildServiceAccount": s.build_service_account,
+        **_registry(s.registry, project, location),
     }
-    if event_type:
+    if s.event_type:
         v1["eventTrigger"] = {
-            "eventType": event_type,
+            "eventType": s.event_type,
             "resource": f"projects/{project}/topics/{name}",
             "failurePolicy": {"retry": {}},
         }
@@ -109,7 +114,7 @@ def gen1_function(
             "url": f"https://{location}-{project}.cloudfunctions.net/{name}",
             "securityLevel": security_level,
         }
-    return {"generation": 1, "v1": prune(v1), "iamPolicy": policy(*(invokers or {}).items())}
+    return {"generation": 1, "v1": prune(v1), "iamPolicy": policy(*(s.invokers or {}).items())}
 
 
 def gen2_function(
@@ -117,25 +122,13 @@ def gen2_function(
     location: str,
     name: str,
     *,
-    runtime: str = "python312",
-    service_account: str | None = None,
-    env: dict[str, str] | None = None,
-    build_env: dict[str, str] | None = None,
-    secret_env: dict[str, str] | None = None,
-    secret_volumes: dict[str, str] | None = None,
-    ingress: str = "ALLOW_ALL",
-    vpc_connector: str | None = None,
-    egress: str | None = None,
     direct_vpc: tuple[str, str] | None = None,
-    kms_key: str | None = None,
-    registry: str = "ARTIFACT_REGISTRY",
-    labels: dict[str, str] | None = None,
-    invokers: dict[str, Any] | None = None,
     invoker_iam_disabled: bool = False,
-    build_service_account: str | None = None,
-    event_type: str | None = None,
+    **source: Any,
 ) -> dict[str, Any]:
-    """A 2nd gen function (v2 API) plus the Cloud Run service behind it and that service's IAM policy."""
+    """A 2nd gen function (v2 API) plus the Cloud Run service behind it and that service's IAM policy;
+    ``source`` takes the fields of ``Source``."""
+    s = Source(**source)
     full = f"projects/{project}/locations/{location}/functions/{name}"
     service = f"projects/{project}/locations/{location}/services/{name}"
     uri = f"https://{name}-{hashlib.sha256(full.encode()).hexdigest()[:10]}-{location[:2]}.a.run.app"
@@ -143,22 +136,22 @@ def gen2_function(
         "ALLOW_ALL": "INGRESS_TRAFFIC_ALL",
         "ALLOW_INTERNAL_ONLY": "INGRESS_TRAFFIC_INTERNAL_ONLY",
         "ALLOW_INTERNAL_AND_GCLB": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
-    }[ingress]
+    }[s.ingress]
     v2: dict[str, Any] = {
         "name": full,
         "environment": "GEN_2",
         "state": "ACTIVE",
         "url": uri,
-        "labels": labels,
-        "kmsKeyName": kms_key,
+        "labels": s.labels,
+        "kmsKeyName": s.kms_key,
         "updateTime": "2026-10-01T10:00:00Z",
         "buildConfig": prune(
             {
-                "runtime": runtime,
+                "runtime": s.runtime,
                 "entryPoint": "main",
-                "environmentVariables": build_env,
-                "serviceAccount": build_service_account,
-                **_registry(registry, project, location),
+                "environmentVariables": s.build_env,
+                "serviceAccount": s.build_service_account,
+                **_registry(s.registry, project, location),
             }
         ),
         "serviceConfig": prune(
@@ -167,52 +160,52 @@ def gen2_function(
                 "uri": uri,
                 "timeoutSeconds": 60,
                 "availableMemory": "256M",
-                "ingressSettings": ingress,
-                "vpcConnector": vpc_connector,
-                "vpcConnectorEgressSettings": egress,
-                "serviceAccountEmail": service_account,
-                "environmentVariables": env,
-                "secretEnvironmentVariables": _secret_env(project, secret_env),
-                "secretVolumes": _secret_volumes(project, secret_volumes),
+                "ingressSettings": s.ingress,
+                "vpcConnector": s.vpc_connector,
+                "vpcConnectorEgressSettings": s.egress,
+                "serviceAccountEmail": s.service_account,
+                "environmentVariables": s.env,
+                "secretEnvironmentVariables": _secret_env(project, s.secret_env),
+                "secretVolumes": _secret_volumes(project, s.secret_volumes),
                 "allTrafficOnLatestRevision": True,
             }
         ),
     }
-    if event_type:
-        v2["eventTrigger"] = {"eventType": event_type, "retryPolicy": "RETRY_POLICY_DO_NOT_RETRY"}
-        if "pubsub" in event_type:  # the Eventarc trigger's transport topic
+    if s.event_type:
+        v2["eventTrigger"] = {"eventType": s.event_type, "retryPolicy": "RETRY_POLICY_DO_NOT_RETRY"}
+        if "pubsub" in s.event_type:  # the Eventarc trigger's transport topic
             v2["eventTrigger"] |= {
                 "trigger": f"projects/{project}/locations/{location}/triggers/{name}-trigger",
                 "pubsubTopic": f"projects/{project}/topics/{name}",
             }
     vpc_access: dict[str, Any] = {}
-    if vpc_connector:
+    if s.vpc_connector:
         vpc_access = {
-            "connector": vpc_connector,
-            "egress": "ALL_TRAFFIC" if egress == "ALL_TRAFFIC" else "PRIVATE_RANGES_ONLY",
+            "connector": s.vpc_connector,
+            "egress": "ALL_TRAFFIC" if s.egress == "ALL_TRAFFIC" else "PRIVATE_RANGES_ONLY",
         }
     elif direct_vpc:
         vpc_access = {
             "networkInterfaces": [{"network": direct_vpc[0], "subnetwork": direct_vpc[1]}],
-            "egress": egress or "PRIVATE_RANGES_ONLY",
+            "egress": s.egress or "PRIVATE_RANGES_ONLY",
         }
     run = {
         "name": service,
         "uri": uri,
         "urls": [uri],
         "ingress": run_ingress,
-        "labels": labels,
+        "labels": s.labels,
         "invokerIamDisabled": invoker_iam_disabled,
         "launchStage": "GA",
         "template": prune(
-            {"serviceAccount": service_account, "vpcAccess": vpc_access, "encryptionKey": kms_key}
+            {"serviceAccount": s.service_account, "vpcAccess": vpc_access, "encryptionKey": s.kms_key}
         ),
     }
     return {
         "generation": 2,
         "v2": prune(v2),
         "service": prune(run),
-        "iamPolicy": policy(*(invokers or {}).items()),
+        "iamPolicy": policy(*(s.invokers or {}).items()),
     }
 
 
