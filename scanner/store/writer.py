@@ -27,10 +27,11 @@ from sqlalchemy import (
     exists,
     insert,
     literal,
-    or_,
     select,
+    union_all,
     update,
 )
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from scanner.document import HistorySummary, ScanDocument
 from scanner.findings import Status
@@ -177,6 +178,18 @@ def _write_page(conn: Connection, doc: ScanDocument, page: list[FunctionResult],
         conn.execute(upsert, moved)
 
 
+def _covered(sid: str) -> CompoundSelect:
+    """Ids of the stored findings inside a target this scan read completely (a region-less one: all regions)."""
+    stored = t.findings.alias("in_scope")  # not the findings table an UPDATE of it would correlate with
+    st, f = t.scan_targets.c, stored.c
+    complete = and_(st.scan_id == sid, st.status == "complete")
+    same_account = and_(f.provider == st.provider, f.account == st.account)
+    return union_all(
+        select(f.finding_id).join_from(t.scan_targets, stored, and_(same_account, f.region == st.region))
+        .where(complete, st.region != ""),
+        select(f.finding_id).join_from(t.scan_targets, stored, same_account).where(complete, st.region == ""))
+
+
 def _absences(conn: Connection, doc: ScanDocument, changes: Changes) -> None:
     """Findings present before, inside a target this scan read completely, and not seen by it: gone now.
 
@@ -184,13 +197,11 @@ def _absences(conn: Connection, doc: ScanDocument, changes: Changes) -> None:
     ``removed`` with it. Found in SQL against this scan's own rows, so nothing per finding is held here.
     """
     sid = doc.scan.id
-    f, st, sf, sfn, a = (t.findings.c, t.scan_targets.c, t.scan_findings.c, t.scan_functions.c,
-                         t.scan_absences.c)
-    gone = and_(f.present,
-                exists().where(st.scan_id == sid, st.status == "complete", st.provider == f.provider,
-                               st.account == f.account, or_(st.region == f.region, st.region == "")),
-                ~exists().where(sf.scan_id == sid, sf.finding_id == f.finding_id))
+    f, sf, sfn, a = t.findings.c, t.scan_findings.c, t.scan_functions.c, t.scan_absences.c
     failing = and_(f.status == Status.FAIL.value, ~f.waived)
+    # Cheapest test first: most findings in scope were seen, and the scope is a join on the target index.
+    gone = and_(f.present, ~exists().where(sf.scan_id == sid, sf.finding_id == f.finding_id),
+                f.finding_id.in_(_covered(sid)))
     absence = case((exists().where(sfn.scan_id == sid, sfn.function_id == f.resource_id), "resolved"),
                    else_="removed")
     conn.execute(insert(t.scan_absences).from_select(
