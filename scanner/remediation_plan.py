@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from scanner.document import PlanChange, RemediationPlan
-from scanner.findings import CheckMeta, Finding, Status
-from scanner.grading import grade, score_findings
+from scanner.findings import CheckMeta, Finding, Severity, Status
+from scanner.grading import failing_score, grade, score_findings
 from scanner.inventory import ServerlessFunction
+from scanner.results import FunctionResult
 
 PLAN_LIMIT = 100
 
@@ -178,6 +180,175 @@ def build_plan(functions: list[ServerlessFunction], findings: list[Finding],
         headline_score=ranked[headline - 1][2], headline_grade=grade(ranked[headline - 1][2]),
         score_after_all=estate.score, grade_after_all=final, changes_total=len(ranked), changes=changes,
     )
+
+
+@dataclass(slots=True)
+class _PlanFunction:
+    """A function with a failing unwaived finding: just what the plan reads of it."""
+
+    id: str
+    name: str
+    provider: str
+    score: int
+    failing: tuple[tuple[str, Severity, str | None], ...]  # (check id, severity, shared change key or None)
+
+
+@dataclass(slots=True)
+class _Change:
+    key: str
+    kind: str
+    title: str
+    provider: str
+    target: str
+    members: dict[int, list[int]] = field(default_factory=dict)  # function index -> its failing findings fixed
+    findings: int = 0
+    checks: set[str] = field(default_factory=set)
+
+
+class PlanInput:
+    """The plan's input, folded one function at a time: the failing unwaived findings only, compactly (a
+    check id, a severity and the shared change they belong to), and the graded functions' count and points."""
+
+    def __init__(self, checks: list[CheckMeta]) -> None:
+        self.metas = {c.id: c for c in checks}
+        self.functions: list[_PlanFunction] = []
+        self.shared: dict[str, tuple[str, str, str, str]] = {}  # key -> kind, title, provider, target
+        self.titles: dict[str, str] = {}
+        self.graded = self.points = 0
+
+    def add(self, fn: ServerlessFunction, findings: list[Finding], score: int | None) -> None:
+        if score is None:
+            return  # nothing assessed, so nothing failed: the function neither counts nor changes
+        self.graded += 1
+        self.points += score
+        failing = []
+        for f in findings:
+            if f.status != Status.FAIL or f.waived:
+                continue
+            shared = _SHARED.get(f.check_id)
+            target = shared[1](fn) if shared else None
+            key = None
+            if shared and target:
+                kind, _, template = shared
+                key = sys.intern(f"{kind}:{fn.provider}:{target}")
+                self.shared.setdefault(key, (kind, template.format(target), fn.provider, target))
+            elif f.check_id not in self.titles:
+                meta = self.metas.get(f.check_id)
+                self.titles[f.check_id] = meta.title if meta else f.title
+            failing.append((sys.intern(f.check_id), f.severity, key))
+        if failing:
+            self.functions.append(_PlanFunction(fn.id, fn.name, fn.provider, score, tuple(failing)))
+
+    def _changes(self) -> list[_Change]:
+        changes: dict[str, _Change] = {}
+        for i, fn in enumerate(self.functions):
+            for pos, (check_id, _, key) in enumerate(fn.failing):
+                if key is None:
+                    own = f"function-setting:{check_id}:{fn.id}"
+                    change = changes[own] = _Change(own, "function-setting", f"{fn.name}: {self.titles[check_id]}",
+                                                    fn.provider, fn.name)
+                else:
+                    change = changes.get(key) or changes.setdefault(key, _Change(key, *self.shared[key]))
+                change.members.setdefault(i, []).append(pos)
+                change.findings += 1
+                change.checks.add(check_id)
+        return list(changes.values())
+
+    def build(self) -> RemediationPlan | None:
+        changes = self._changes()
+        if not changes or not self.graded:
+            return None
+        estate = _Scores(self.functions, self.graded, self.points)
+        start = estate.score
+        ranked = _rank_changes(changes, estate)
+        # The headline names the fewest changes that reach C, the first grade no high finding caps (or the
+        # plan's final grade when that is lower, or when the estate already stands at C or better).
+        final = grade(estate.score)
+        target = "C" if start < 70 <= estate.score else final
+        headline = next(n for n, (_, _, score) in enumerate(ranked, 1) if grade(score) <= target)
+        metas = self.metas
+        out = []
+        for change, gain, score in ranked[:PLAN_LIMIT]:
+            check_ids = sorted(change.checks, key=lambda c: (-metas[c].severity.rank, c) if c in metas else (0, c))
+            fix = metas[check_ids[0]].remediation.get(change.provider) if check_ids[0] in metas else None
+            members = [self.functions[i] for i in change.members]
+            out.append(PlanChange(
+                key=change.key, kind=change.kind, title=change.title, provider=change.provider, target=change.target,
+                checks=check_ids, findings=change.findings, functions=[m.id for m in members],
+                function_names=[m.name for m in members], remediation=fix.console if fix else "",
+                gain=gain, estate_score_after=score, estate_grade_after=grade(score),
+            ))
+        return RemediationPlan(
+            estate_score=start, estate_grade=grade(start), headline_changes=headline,
+            headline_score=ranked[headline - 1][2], headline_grade=grade(ranked[headline - 1][2]),
+            score_after_all=estate.score, grade_after_all=final, changes_total=len(ranked), changes=out,
+        )
+
+
+class _Scores:
+    """Function scores as changes are made (their findings fixed); points are the sum of graded functions'
+    scores, as grading averages only the functions that have a grade."""
+
+    def __init__(self, functions: list[_PlanFunction], graded: int, points: int) -> None:
+        self.functions = functions
+        self.scores = [fn.score for fn in functions]
+        self.fixed: dict[int, set[int]] = {}
+        self.points, self.count = points, graded
+        self.step = 0
+        self.changed_at: dict[int, int] = {}
+
+    def _after(self, change: _Change) -> dict[int, int]:
+        after = {}
+        for i, positions in change.members.items():
+            done = self.fixed.get(i, set()).union(positions)
+            after[i] = failing_score(sev for pos, (_, sev, _) in enumerate(self.functions[i].failing)
+                                     if pos not in done)[0]
+        return after
+
+    def gain(self, change: _Change) -> int:
+        return sum(score - self.scores[i] for i, score in self._after(change).items())
+
+    def apply(self, change: _Change) -> None:
+        self.step += 1
+        for i, score in self._after(change).items():
+            self.points += score - self.scores[i]
+            self.scores[i] = score
+            self.changed_at[i] = self.step
+        for i, positions in change.members.items():
+            self.fixed.setdefault(i, set()).update(positions)
+
+    def still_valid(self, change: _Change, computed_at: int) -> bool:
+        """A gain stays exact until one of the change's functions is changed by another change."""
+        return all(self.changed_at.get(i, 0) <= computed_at for i in change.members)
+
+    @property
+    def score(self) -> int:
+        return round(self.points / self.count) if self.count else 100
+
+
+def _rank_changes(changes: list[_Change], estate: _Scores) -> list[tuple[_Change, int, int]]:
+    """Lazy greedy: a change's gain is recomputed only when it reaches the top of the heap after a
+    change taken before it touched one of its functions."""
+    taken: list[tuple[_Change, int, int]] = []
+    heap = [(-estate.gain(c), -c.findings, c.key, 0, i) for i, c in enumerate(changes)]
+    heapq.heapify(heap)
+    while heap:
+        _, neg_findings, key, computed_at, i = heapq.heappop(heap)
+        if not estate.still_valid(changes[i], computed_at):
+            heapq.heappush(heap, (-estate.gain(changes[i]), neg_findings, key, estate.step, i))
+            continue
+        before = estate.score
+        estate.apply(changes[i])
+        taken.append((changes[i], estate.score - before, estate.score))
+    return taken
+
+
+def plan_of_results(results: Iterable[FunctionResult], checks: list[CheckMeta]) -> RemediationPlan | None:
+    """A plan for a saved document that has none (written before plans existed)."""
+    plan = PlanInput(checks)
+    for r in results:
+        plan.add(r.function, r.findings, score_findings(r.findings).score)
+    return plan.build()
 
 
 def describe(plan: RemediationPlan) -> str:
