@@ -9,18 +9,6 @@ from scanner.findings import CheckMeta, Finding, Status
 from scanner.frameworks import FRAMEWORKS
 
 
-def _control(control: str, check_ids: list[str], findings: list[Finding]) -> ComplianceControl | None:
-    mine = [f for f in findings if f.check_id in check_ids and not f.waived]
-    failing = sum(f.status == Status.FAIL for f in mine)
-    passing = sum(f.status == Status.PASS for f in mine)
-    unassessed = sum(f.status == Status.NOT_ASSESSED for f in mine)
-    if not (failing or passing or unassessed):
-        return None  # nothing in scope: the control does not apply to this estate
-    status = Status.FAIL if failing else Status.NOT_ASSESSED if unassessed else Status.PASS
-    return ComplianceControl(control=control, checks=sorted(check_ids), status=status, failing=failing,
-                             passing=passing, not_assessed=unassessed)
-
-
 class CheckCounts:
     """Per check: how many unwaived findings failed, passed and could not be assessed."""
 
@@ -54,30 +42,6 @@ def _control_key(control: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def evaluate(
-    checks: list[CheckMeta], findings: list[Finding], only: list[str] | None = None
-) -> list[ComplianceFramework]:
-    mapped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for meta in checks:
-        for framework, controls in meta.compliance.items():
-            for control in controls:
-                mapped[framework][control].append(meta.id)
-    results = []
-    for framework_id, controls in sorted(mapped.items()):
-        if only and framework_id not in only:
-            continue
-        evaluated = [c for control, ids in sorted(controls.items(), key=lambda kv: _control_key(kv[0]))
-                     if (c := _control(control, ids, findings))]
-        if not evaluated:
-            continue
-        assessed = [c for c in evaluated if c.status in (Status.PASS, Status.FAIL)]
-        rate = sum(c.status == Status.PASS for c in assessed) / len(assessed) if assessed else 0.0
-        known = FRAMEWORKS.get(framework_id)
-        results.append(ComplianceFramework(id=framework_id, title=known.title if known else framework_id,
-                                           pass_rate=round(rate, 4), controls=evaluated))
-    return results
-
-
-def frameworks(
     checks: list[CheckMeta], counts: CheckCounts, only: list[str] | None = None
 ) -> list[ComplianceFramework]:
     mapped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))

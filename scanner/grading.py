@@ -15,9 +15,8 @@ assessed has no grade ("n/a", with the reason), never an A.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from statistics import mean
 
 from scanner.document import FunctionScore, GroupScore, Score, Scores
 from scanner.findings import Finding, Pillar, Severity, Status
@@ -131,41 +130,3 @@ class Grades:
         return Scores(accounts=[total.result(p, a) for (p, a), total in sorted(self.accounts.items())],
                       estate=self.estate.result(None, None))
 
-
-def _mean(scores: list[Score]) -> Score:
-    graded = [s for s in scores if s.score is not None]
-    failing: Counter[str] = Counter()
-    for s in scores:
-        failing.update(s.failing)
-    assessed, applicable = sum(s.assessed for s in scores), sum(s.applicable for s in scores)
-    coverage = assessed / applicable if applicable else None
-    if not graded:
-        why = ("no function was scanned" if not scores
-               else "nothing could be assessed" if applicable else "no check applies")
-        return Score(score=None, grade=NO_GRADE, failing=dict(failing), reason=why, applicable=applicable,
-                     coverage=coverage)
-    value = round(mean(s.score for s in graded if s.score is not None))
-    return Score(score=value, grade=grade(value), failing=dict(failing), assessed=assessed, applicable=applicable,
-                 coverage=coverage)
-
-
-def _group(provider: str | None, account: str | None, members: list[FunctionScore]) -> GroupScore:
-    pillars = {p.value: _mean([m.pillars[p.value] for m in members if p.value in m.pillars]) for p in Pillar}
-    return GroupScore(provider=provider, account=account, overall=_mean([m.overall for m in members]),
-                      pillars=pillars, functions=len(members))
-
-
-def grade_all(functions: list[ServerlessFunction], findings: list[Finding]) -> Scores:
-    by_function: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        by_function[f.resource_id].append(f)
-    scored = []
-    for fn in functions:
-        own = by_function[fn.id]
-        pillars = {p.value: score_findings([f for f in own if f.pillar == p]) for p in Pillar}
-        scored.append(FunctionScore(function_id=fn.id, overall=score_findings(own), pillars=pillars))
-    by_account: dict[tuple[str, str], list[FunctionScore]] = defaultdict(list)
-    for fn, s in zip(functions, scored, strict=True):
-        by_account[(fn.provider, fn.account)].append(s)
-    accounts = [_group(p, a, members) for (p, a), members in sorted(by_account.items())]
-    return Scores(functions=scored, accounts=accounts, estate=_group(None, None, scored))

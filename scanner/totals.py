@@ -71,6 +71,6 @@ class Totals:
                           targets_incomplete=sum(t.status != "complete" for t in targets),
                           unknown_facts=dict(self.unknown.most_common()))
         return Aggregates(scores=self.grades.scores(),
-                          compliance=compliance.frameworks(self.checks, self.counts, self.frameworks),
+                          compliance=compliance.evaluate(self.checks, self.counts, self.frameworks),
                           waivers=self.waivers.uses(), summary=summary, attack_paths=ranked(self.paths),
                           remediation_plan=self.plan.build())

@@ -64,26 +64,6 @@ def load_waivers(path: Path) -> list[Waiver]:
         raise OptionsError(f"waiver file {path}: {where}: {err['msg']}") from exc
 
 
-def apply_waivers(waivers: list[Waiver], findings: list[Finding], functions: list[ServerlessFunction],
-                  today: date) -> list[WaiverUse]:
-    by_id = {fn.id: fn for fn in functions}
-    uses = []
-    for waiver in waivers:
-        expired = waiver.expires < today
-        matched = 0
-        if not expired:
-            for finding in findings:
-                if not finding.waived and waiver.matches(finding, by_id.get(finding.resource_id)):
-                    finding.waived = True
-                    finding.waiver = {"reason": waiver.reason, "owner": waiver.owner,
-                                      "expires": waiver.expires.isoformat()}
-                    matched += 1
-        uses.append(WaiverUse(check_id=waiver.check, resource=waiver.resource, reason=waiver.reason,
-                              owner=waiver.owner, expires=waiver.expires.isoformat(), expired=expired,
-                              matched=matched))
-    return uses
-
-
 class WaiverIndex:
     """Applies waivers one function at a time. Each finding is tried only against the waivers whose check
     glob matches its check id (globbed over the catalogue once), in file order: the first match waives it."""
