@@ -87,16 +87,13 @@ def grade_all(functions: list[ServerlessFunction], findings: list[Finding]) -> S
 
 
 def compliance(checks: list[CheckMeta], findings: list[Finding], only: list[str] | None) -> list[dict[str, object]]:
-    """Each framework as id, title, pass rate and its controls, in the document's order of controls."""
-    mapped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for meta in checks:
-        for framework, controls in meta.compliance.items():
-            for control in controls:
-                mapped[framework][control].append(meta.id)
+    """Each framework as id, title, pass rate and its controls by control id."""
     out = []
-    for framework, controls in sorted(mapped.items()):
-        if only and framework not in only:
-            continue
+    for framework in sorted({fw for meta in checks for fw in meta.compliance if not only or fw in only}):
+        controls: dict[str, list[str]] = {}
+        for meta in checks:
+            for control in meta.compliance.get(framework, []):
+                controls.setdefault(control, []).append(meta.id)
         evaluated = []
         for control, ids in controls.items():
             mine = [f for f in findings if f.check_id in ids and not f.waived]
