@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from scanner import registry, runtimes
 from scanner.collected import mark_uncollected
 from scanner.document import ScanDocument, ScanMeta
-from scanner.engine import evaluate, link_shared_identities
+from scanner.engine import evaluate_function, link_shared_identities
 from scanner.findings import Severity
 from scanner.provider import Collection, ProgressSink, Provider
 from scanner.totals import Totals
@@ -35,7 +35,7 @@ def assemble(
     checks = registry.checks()
     ctx = registry.ScanContext(scan_date=scan_date)
     totals = Totals([c.meta for c in checks], waivers or [], scan_date, frameworks)
-    results = [totals.add(fn, evaluate([fn], checks, ctx)) for fn in functions]
+    results = [totals.add(fn, evaluate_function(fn, checks, ctx)) for fn in functions]
     agg = totals.finish(targets)
     return ScanDocument(
         scan=ScanMeta(

@@ -17,7 +17,7 @@ import pytest
 from scanner import registry
 from scanner.collected import mark_uncollected
 from scanner.demo import demo_providers
-from scanner.engine import evaluate, link_shared_identities
+from scanner.engine import evaluate, evaluate_function, link_shared_identities
 from scanner.inventory import Grant, InvocationPath, KeyFacts, ServerlessFunction
 from scanner.progress import LogProgress
 from scanner.provider import TargetStatus
@@ -119,7 +119,7 @@ def _compare(functions: list[ServerlessFunction], targets: list[TargetStatus], w
     scores = ref.grade_all(whole_fns, whole)
 
     totals = Totals(metas, waivers, SCAN_DATE, frameworks)
-    results = [totals.add(fn, evaluate([fn], checks, ctx)) for fn in _prepare(functions, collected)]
+    results = [totals.add(fn, evaluate_function(fn, checks, ctx)) for fn in _prepare(functions, collected)]
     agg = totals.finish(targets)
 
     assert [r.function.model_dump_json() for r in results] == [f.model_dump_json() for f in whole_fns]
