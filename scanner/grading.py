@@ -34,14 +34,18 @@ def grade(score: float) -> str:
 
 def failing_score(severities: Iterable[Severity]) -> tuple[int, dict[str, int], str | None]:
     """An assessed scope's score from its failing unwaived findings' severities: value, counts, cap."""
-    counts = Counter(s.value for s in severities)
-    value = max(0, 100 - sum(PENALTY[Severity(s)] * n for s, n in counts.items()))
+    counts: dict[str, int] = {}
+    penalty = 0
+    for severity in severities:  # a plain loop: the plan's ranking calls this once per change it weighs
+        counts[severity.value] = counts.get(severity.value, 0) + 1
+        penalty += PENALTY[severity]
+    value = max(0, 100 - penalty)
     for severity, cap in CAP.items():
         if counts.get(severity.value):
             # Named even when the penalties already took the score below the cap: the cap still
             # decides that fixing everything else cannot lift the grade past it.
-            return min(value, cap), dict(counts), f"{counts[severity.value]} {severity.value} finding(s)"
-    return value, dict(counts), None
+            return min(value, cap), counts, f"{counts[severity.value]} {severity.value} finding(s)"
+    return value, counts, None
 
 
 def score_findings(findings: list[Finding]) -> Score:

@@ -83,7 +83,7 @@ class WaiverIndex:
             if finding.waived:
                 continue
             candidates = self._by_check.get(finding.check_id)
-            if candidates is None:  # a check outside the catalogue (a plugin's): globbed once, then kept
+            if candidates is None:  # a check the catalogue given to the index lacks: globbed once, then kept
                 candidates = self._by_check[finding.check_id] = self._candidates(finding.check_id)
             for i in candidates:
                 waiver = self.waivers[i]
