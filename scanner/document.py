@@ -263,11 +263,13 @@ class ScanDocument(BaseModel):
         )
 
     def failing(self, at_least: Severity) -> list[Finding]:
-        return [
-            f
-            for f in self.findings
-            if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank
-        ]
+        return [f for r in self.results() for f in r.findings
+                if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank]
+
+    def gate_trips(self, at_least: Severity) -> bool:
+        """Any unwaived failure at or above the severity (from the summary: no pass over the findings)."""
+        return any(n for severity, n in self.summary.failures_by_severity.items()
+                   if Severity(severity).rank >= at_least.rank)
 
 
 def json_schema() -> dict[str, Any]:

@@ -65,7 +65,7 @@ def assemble(
 
 def exit_code(doc: ScanDocument, fail_on: Severity | None) -> int:
     """1 when the gate trips (it matters most to CI), else 3 when something went unassessed."""
-    if fail_on is not None and doc.failing(fail_on):
+    if fail_on is not None and doc.gate_trips(fail_on):
         return EXIT_FINDINGS
     if doc.incomplete:
         return EXIT_INCOMPLETE
