@@ -5,6 +5,7 @@ them back out of the spill, and the listed changes are capped with their total c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from scanner import pipeline
 from scanner.document import HistorySummary, ScanDocument
 from scanner.findings import Finding, Severity
 from scanner.history import Changes, Sighting
@@ -44,7 +46,7 @@ def _doc(scan: int, functions: list[ServerlessFunction], targets: list[TargetSta
     return doc
 
 
-def _scans() -> list[ScanDocument]:
+def _estates() -> list[tuple[list[ServerlessFunction], list[TargetStatus]]]:
     """Three scans: a weakness fixed, a function deleted, one appearing; a region that failed removes nothing."""
     def target(region: str, status: str = "complete") -> TargetStatus:
         return TargetStatus(provider="aws", account=ACCOUNT, region=region, status=status, functions=0)
@@ -53,11 +55,15 @@ def _scans() -> list[ScanDocument]:
     both = [target("us-east-1"), target("eu-west-1")]
     failed = [target("us-east-1"), target("eu-west-1", "failed")]
     return [
-        _doc(0, [_function("api", True), _function("worker", False), _function("legacy", True),
-                 _function("far", True, "eu-west-1"), *quiet], both),
-        _doc(1, [_function("api", False), _function("worker", True), *quiet], failed),
-        _doc(2, [_function("api", False), _function("worker", True), *quiet[:3]], both),
+        ([_function("api", True), _function("worker", False), _function("legacy", True),
+          _function("far", True, "eu-west-1"), *quiet], both),
+        ([_function("api", False), _function("worker", True), *quiet], failed),
+        ([_function("api", False), _function("worker", True), *quiet[:3]], both),
     ]
+
+
+def _scans() -> list[ScanDocument]:
+    return [_doc(i, functions, targets) for i, (functions, targets) in enumerate(_estates())]
 
 
 def _spilled(doc: ScanDocument) -> tuple[ScanDocument, Spill]:
@@ -130,6 +136,21 @@ def test_a_spilled_document_gets_the_deltas_an_in_memory_one_gets(
             tables.findings.c.resource_name.in_(("quiet-3", "quiet-4"))).distinct()).all()
     engine.dispose()
     assert [(bool(present), delta) for present, delta in quiet] == [(False, None)]
+
+
+def test_a_scan_through_the_streaming_pipeline_records_what_a_scan_in_memory_records(
+        two_stores: tuple[str, str]) -> None:
+    in_memory, streamed = two_stores
+    for i, (functions, targets) in enumerate(_estates()):
+        doc = _scans()[i]
+        with closing(pipeline.new_spill(doc.scan.started_at)) as spill:
+            piped = pipeline.run([("aws", Collection(functions=functions, targets=targets))], spill,
+                                 doc.scan.started_at, date(2026, 11, 28))
+            piped.scan.id, piped.scan.finished_at = doc.scan.id, doc.scan.finished_at
+            expected, got = record_scan(in_memory, doc), record_scan(streamed, piped)
+            assert got.model_dump(exclude={"store"}) == expected.model_dump(exclude={"store"})
+            assert _stamps(piped) == _stamps(doc) and piped.function_count == len(doc.functions)
+    assert _rows(streamed) == _rows(in_memory)
 
 
 def test_a_failed_write_takes_the_stamps_back_out_of_the_spill(
