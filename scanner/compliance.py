@@ -9,8 +9,8 @@ from scanner.findings import CheckMeta, Finding, Status
 from scanner.frameworks import FRAMEWORKS
 
 
-def _control(control: str, check_ids: list[str], findings: list[Finding]) -> ComplianceControl | None:
-    mine = [f for f in findings if f.check_id in check_ids and not f.waived]
+def _control(control: str, check_ids: list[str], by_check: dict[str, list[Finding]]) -> ComplianceControl | None:
+    mine = [f for check_id in dict.fromkeys(check_ids) for f in by_check.get(check_id, []) if not f.waived]
     failing = sum(f.status == Status.FAIL for f in mine)
     passing = sum(f.status == Status.PASS for f in mine)
     unassessed = sum(f.status == Status.NOT_ASSESSED for f in mine)
@@ -35,12 +35,16 @@ def evaluate(
         for framework, controls in meta.compliance.items():
             for control in controls:
                 mapped[framework][control].append(meta.id)
+    # Indexed once: every control of every framework reads the findings of its few checks.
+    by_check: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_check[f.check_id].append(f)
     results = []
     for framework_id, controls in sorted(mapped.items()):
         if only and framework_id not in only:
             continue
         evaluated = [c for control, ids in sorted(controls.items(), key=lambda kv: _control_key(kv[0]))
-                     if (c := _control(control, ids, findings))]
+                     if (c := _control(control, ids, by_check))]
         if not evaluated:
             continue
         assessed = [c for c in evaluated if c.status in (Status.PASS, Status.FAIL)]

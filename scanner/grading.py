@@ -32,14 +32,9 @@ def grade(score: float) -> str:
     return next(letter for floor, letter in GRADES if score >= floor)
 
 
-def score_findings(findings: list[Finding]) -> Score:
-    applicable = [f for f in findings if f.status != Status.NOT_APPLICABLE]
-    assessed = sum(f.status in (Status.PASS, Status.FAIL) for f in applicable)
-    if not assessed:
-        why = "nothing could be assessed" if applicable else "no check applies"
-        return Score(score=None, grade=NO_GRADE, reason=why, applicable=len(applicable),
-                     coverage=0.0 if applicable else None)
-    failing = [f for f in applicable if f.status == Status.FAIL and not f.waived]
+def _penalised(findings: list[Finding]) -> tuple[int, Counter[str], str | None]:
+    """The formula over the failing unwaived findings: the value, the failures by severity, and the cap applied."""
+    failing = [f for f in findings if f.status == Status.FAIL and not f.waived]
     counts = Counter(f.severity.value for f in failing)
     value = max(0, 100 - sum(PENALTY[f.severity] for f in failing))
     capped_by = None
@@ -49,6 +44,25 @@ def score_findings(findings: list[Finding]) -> Score:
             # decides that fixing everything else cannot lift the grade past it.
             value, capped_by = min(value, cap), f"{counts[severity.value]} {severity.value} finding(s)"
             break
+    return value, counts, capped_by
+
+
+def score_value(findings: list[Finding]) -> int | None:
+    """The score alone, None when nothing was assessed: what the remediation plan recomputes for every
+    candidate change, without building a Score."""
+    if not any(f.status in (Status.PASS, Status.FAIL) for f in findings):
+        return None
+    return _penalised(findings)[0]
+
+
+def score_findings(findings: list[Finding]) -> Score:
+    applicable = [f for f in findings if f.status != Status.NOT_APPLICABLE]
+    assessed = sum(f.status in (Status.PASS, Status.FAIL) for f in applicable)
+    if not assessed:
+        why = "nothing could be assessed" if applicable else "no check applies"
+        return Score(score=None, grade=NO_GRADE, reason=why, applicable=len(applicable),
+                     coverage=0.0 if applicable else None)
+    value, counts, capped_by = _penalised(applicable)
     return Score(score=value, grade=grade(value), failing=dict(counts), capped_by=capped_by, assessed=assessed,
                  applicable=len(applicable), coverage=assessed / len(applicable))
 

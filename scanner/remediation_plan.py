@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from scanner.document import PlanChange, RemediationPlan
 from scanner.findings import CheckMeta, Finding, Status
-from scanner.grading import grade, score_findings
+from scanner.grading import grade, score_value
 from scanner.inventory import ServerlessFunction
 
 PLAN_LIMIT = 100
@@ -87,7 +87,7 @@ class _Estate:
         for f in findings:
             self.findings[f.resource_id].append(f)
         self.fixed: set[str] = set()
-        self.scores = {fn.id: score_findings(self.findings[fn.id]).score for fn in functions}
+        self.scores = {fn.id: score_value(self.findings[fn.id]) for fn in functions}
         self.points = sum(s for s in self.scores.values() if s is not None)
         self.count = sum(s is not None for s in self.scores.values())
         self.step = 0
@@ -100,7 +100,7 @@ class _Estate:
         for fid in group.function_ids:
             if self.scores.get(fid) is not None:  # a function with a failing finding always has a grade
                 own = [self._passing(f) if f.id in ids or f.id in self.fixed else f for f in self.findings[fid]]
-                after[fid] = score_findings(own).score or 0
+                after[fid] = score_value(own) or 0
         return after
 
     def _passing(self, finding: Finding) -> Finding:
