@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from scanner import __version__
 from scanner.findings import CheckMeta, Finding, Severity, Status
 from scanner.inventory import ServerlessFunction
 from scanner.provider import TargetStatus
+from scanner.results import FunctionResult, MemoryResults, ResultSource
 
 # Bump the major version on any breaking change to the document; consumers key on it.
 SCHEMA_VERSION = "1.1.0"
@@ -235,6 +237,22 @@ class ScanDocument(BaseModel):
     summary: Summary
     history: HistorySummary | None = Field(None, description="Present when the scan wrote to a history store")
     remediation_plan: RemediationPlan | None = Field(None, description="What to fix first; None when nothing fails")
+    # Where results() reads from when they are not the lists above: the spill store of a streaming scan.
+    _source: ResultSource | None = PrivateAttr(None)
+
+    def results(self) -> Iterator[FunctionResult]:
+        """Each function with its findings and score, one at a time: what every report iterates."""
+        yield from self._source if self._source is not None else MemoryResults(
+            self.functions, self.findings, self.scores.functions)
+
+    def update_results(self, results: Sequence[FunctionResult]) -> None:
+        """Write back findings stamped after the fact (history's deltas) to where results() reads them."""
+        if self._source is not None:
+            self._source.update(results)
+
+    @property
+    def function_count(self) -> int:
+        return len(self._source) if self._source is not None else len(self.functions)
 
     @property
     def incomplete(self) -> bool:
