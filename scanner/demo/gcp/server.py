@@ -8,7 +8,7 @@ service-account key file whose ``token_uri`` points here works through ``google.
 An *estate* is a plain dict (see ``estate.demo_estate``; ``builders`` makes its entries). This
 module is the HTTP side (authentication, fault injection, request counting); ``routes`` answers.
 Faults (``{"match": "...:getIamPolicy", "status": 403, "times": None}``) are injected by path
-substring; ``times=None`` means every time.
+substring; ``times=None`` means every time; ``retry_after`` adds that Retry-After header.
 """
 
 from __future__ import annotations
