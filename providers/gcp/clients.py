@@ -123,7 +123,10 @@ def build(options: GcpOptions) -> Clients:
         # HTTP attempt (the api_core retry's too); the generated per-RPC interceptors see calls.
         session = getattr(client.transport, "_session", None)
         if not isinstance(session, AuthorizedSession):
-            raise TypeError(f"{client_class.__name__}: REST transport without an AuthorizedSession")
+            raise ProviderConfigError(
+                f"gcp: {client_class.__name__}'s REST transport has no requests session to pace "
+                "(an unsupported google-cloud client library release)"
+            )
         pace(session, pacer)
         return client
 
