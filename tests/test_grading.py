@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from scanner.findings import Finding, Pillar, Severity, Status
-from scanner.grading import score_findings, score_value
+from scanner.grading import score_findings
 from scanner.provider import Collection, TargetStatus
 from scanner.run import assemble, exit_code
 
@@ -49,19 +49,3 @@ def test_capped_by_is_named_even_when_penalties_already_took_the_score_below_the
     one_high = score_findings([_finding("H", Severity.high, Status.FAIL)])
     assert (one_high.score, one_high.capped_by) == (79, "1 high finding(s)")
     assert score_findings([_finding("M", Severity.medium, Status.FAIL)]).capped_by is None
-
-
-def test_the_plans_score_alone_is_the_graded_score() -> None:
-    """The remediation plan ranks changes with score_value; it must be the Score's own number, waivers,
-    caps, NOT_APPLICABLE and nothing-assessed included."""
-    waived = _finding("W", Severity.critical, Status.FAIL)
-    waived.waived = True
-    cases = [
-        [_finding("A", Severity.medium, Status.FAIL), _finding("B", Severity.low, Status.PASS)],
-        [_finding("C", Severity.critical, Status.FAIL), _finding("D", Severity.high, Status.FAIL)],
-        [waived, _finding("E", Severity.low, Status.FAIL)],
-        [_finding("N", Severity.high, Status.NOT_ASSESSED), _finding("X", Severity.high, Status.NOT_APPLICABLE)],
-        [_finding("X", Severity.high, Status.NOT_APPLICABLE)],
-        [],
-    ]
-    assert [score_value(c) for c in cases] == [score_findings(c).score for c in cases] == [92, 40, 97, None, None, None]
