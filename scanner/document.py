@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,10 @@ from scanner.provider import TargetStatus
 from scanner.results import FunctionResult, MemoryResults, ResultSource
 
 # Bump the major version on any breaking change to the document; consumers key on it.
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
+SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 SCHEMA_ID = f"https://ztscan.dev/schema/scan-{SCHEMA_VERSION}.json"
+READABLE_MAJORS = ("1", SCHEMA_MAJOR)  # load() converts 1.x files into today's document
 
 
 class ToolInfo(BaseModel):
@@ -220,16 +222,37 @@ class RemediationPlan(BaseModel):
     changes: list[PlanChange] = Field(default_factory=list, description="Best first; at most the top 100")
 
 
+class IdentityGroup(BaseModel):
+    """One principal that two or more scanned functions run as."""
+
+    provider: str
+    principal: str
+    functions: list[str] = Field(description="Ids of the functions that run as it, sorted")
+
+
+def identity_groups(functions: Iterable[ServerlessFunction]) -> list[IdentityGroup]:
+    by_principal: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for fn in functions:
+        if fn.identity.principal:
+            by_principal[(fn.provider, fn.identity.principal)].append(fn.id)
+    return [IdentityGroup(provider=provider, principal=principal, functions=sorted(ids))
+            for (provider, principal), ids in sorted(by_principal.items()) if len(ids) > 1]
+
+
 class ScanDocument(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": SCHEMA_ID})
+    """The scan in memory. The file it is written as (schema 2.x) is scanner.document_v2.ScanFile."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: str = SCHEMA_VERSION
     tool: ToolInfo = Field(default_factory=ToolInfo)
     scan: ScanMeta
     targets: list[TargetStatus]
     checks: list[CheckMeta]
-    functions: list[ServerlessFunction]
-    findings: list[Finding]
+    # Per-function bulk of a scan held in memory; a streaming scan leaves them empty and reads results().
+    functions: list[ServerlessFunction] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    identity_groups: list[IdentityGroup] = Field(default_factory=list)
     attack_paths: list[AttackPath] = Field(default_factory=list)
     scores: Scores = Field(default_factory=Scores)
     compliance: list[ComplianceFramework] = Field(default_factory=list)
@@ -261,7 +284,8 @@ class ScanDocument(BaseModel):
     def failing(self, at_least: Severity) -> list[Finding]:
         return [
             f
-            for f in self.findings
+            for result in self.results()
+            for f in result.findings
             if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank
         ]
 
@@ -284,7 +308,10 @@ def summarise(functions: list[ServerlessFunction], findings: list[Finding], targ
 
 
 def json_schema() -> dict[str, Any]:
-    schema = ScanDocument.model_json_schema(mode="serialization")
+    """The published JSON Schema of the scan file: generated from its wire model."""
+    from scanner.document_v2 import ScanFile
+
+    schema = ScanFile.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
@@ -293,8 +320,25 @@ class DocumentError(Exception):
     pass
 
 
+def _from_v1(raw: dict[str, Any]) -> ScanDocument:
+    """A 1.x file: its lists are today's in-memory fields; identity groups and the plan are derived."""
+    from scanner.remediation_plan import build_plan
+
+    doc = ScanDocument.model_validate(raw)
+    doc.identity_groups = identity_groups(doc.functions)
+    if doc.remediation_plan is None:  # saved before plans existed (or nothing fails: build_plan says None)
+        doc.remediation_plan = build_plan(doc.functions, doc.findings, doc.checks)
+    return doc
+
+
+def _from_v2(raw: dict[str, Any]) -> ScanDocument:
+    from scanner.document_v2 import ScanFile, to_document
+
+    return to_document(ScanFile.model_validate(raw))
+
+
 def load(path: Path) -> ScanDocument:
-    """Read a saved scan, with a one-line error for anything that is not one."""
+    """Read a saved scan (schema 1.x or 2.x), with a one-line error for anything that is not one."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -302,11 +346,14 @@ def load(path: Path) -> ScanDocument:
     except json.JSONDecodeError as exc:
         raise DocumentError(f"{path} is not JSON: {exc.msg} at line {exc.lineno}") from exc
     version = raw.get("schema_version") if isinstance(raw, dict) else None
-    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise DocumentError(f"{path} is not a ztscan {SCHEMA_VERSION.split('.')[0]}.x scan document")
+    major = version.split(".")[0] if isinstance(version, str) else None
+    if major not in READABLE_MAJORS:
+        raise DocumentError(f"{path} is not a ztscan scan document (schema {' or '.join(READABLE_MAJORS)}.x)")
     try:
-        return ScanDocument.model_validate(raw)
+        return _from_v1(raw) if major == "1" else _from_v2(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise DocumentError(f"{path} is not a valid scan document: {where}: {first['msg']}") from exc
+    except ValueError as exc:
+        raise DocumentError(f"{path} is not a valid scan document: {exc}") from exc

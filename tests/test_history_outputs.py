@@ -169,11 +169,11 @@ def test_a_destination_receives_the_json_last(monkeypatch: pytest.MonkeyPatch) -
     order: list[str] = []
 
     class Recorder:
-        def put(self, filename: str, content: str | bytes) -> str:
+        def put(self, filename: str, write: object) -> str:
             order.append(filename)
             return filename
 
     monkeypatch.setattr(outputs, "destination", lambda _out: Recorder())
-    monkeypatch.setattr("reports.render", lambda _doc, fmt, _opts: (f"r.{fmt}", b""))
+    monkeypatch.setattr("reports.writer", lambda _doc, fmt, _opts: (f"r.{fmt}", lambda _out: None))
     outputs.write_all(None, ["json", "html", "csv"], "anywhere")  # type: ignore[arg-type]
     assert order == ["r.html", "r.csv", "r.json"]
