@@ -37,6 +37,7 @@ from scanner.provider import TargetStatus
 from scanner.results import FunctionResult
 
 _ALWAYS = ("id", "status", "evidence")
+_HISTORY = ("first_seen", "last_seen", "delta")
 
 
 def _without_defaults(data: dict[str, Any], defaults: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def _without_defaults(data: dict[str, Any], defaults: dict[str, Any], keep: tupl
 
 class FindingEntry(BaseModel):
     """One check's finding on the function that holds it. Fields at their default are left out of the file;
-    a NOT_APPLICABLE finding keeps only id, status and evidence."""
+    a NOT_APPLICABLE finding keeps no history (first_seen, last_seen, delta): there is nothing to track."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -62,10 +63,10 @@ class FindingEntry(BaseModel):
     @model_serializer(mode="wrap")
     def _compact(self, handler: SerializerFunctionWrapHandler):
         # No return annotation: with one, pydantic would publish this model's schema as a bare object.
-        data = handler(self)
+        data = _without_defaults(handler(self), _FINDING_DEFAULTS, _ALWAYS)
         if self.status == Status.NOT_APPLICABLE:
-            return {k: data[k] for k in _ALWAYS}
-        return _without_defaults(data, _FINDING_DEFAULTS, _ALWAYS)
+            return {k: v for k, v in data.items() if k not in _HISTORY}
+        return data
 
     @classmethod
     def of(cls, f: Finding, finished_at: datetime) -> FindingEntry:
