@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -230,13 +230,10 @@ class IdentityGroup(BaseModel):
     functions: list[str] = Field(description="Ids of the functions that run as it, sorted")
 
 
-def identity_groups(functions: Iterable[ServerlessFunction]) -> list[IdentityGroup]:
-    by_principal: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for fn in functions:
-        if fn.identity.principal:
-            by_principal[(fn.provider, fn.identity.principal)].append(fn.id)
-    return [IdentityGroup(provider=provider, principal=principal, functions=sorted(ids))
-            for (provider, principal), ids in sorted(by_principal.items()) if len(ids) > 1]
+def shared_groups(index: dict[tuple[str, str], tuple[str, ...]]) -> list[IdentityGroup]:
+    """The document's identity_groups from the engine's identity index: principals of 2 or more functions."""
+    return [IdentityGroup(provider=provider, principal=principal, functions=list(ids))
+            for (provider, principal), ids in sorted(index.items()) if len(ids) > 1]
 
 
 class ScanDocument(BaseModel):
@@ -267,6 +264,11 @@ class ScanDocument(BaseModel):
         """Each function with its findings and score, one at a time: what every report iterates."""
         yield from self._source if self._source is not None else MemoryResults(
             self.functions, self.findings, self.scores.functions)
+
+    def update_results(self, results: Sequence[FunctionResult]) -> None:
+        """Write back findings stamped after the fact (history's deltas) to where results() reads them."""
+        if self._source is not None:
+            self._source.update(results)
 
     @property
     def function_count(self) -> int:
@@ -322,10 +324,11 @@ class DocumentError(Exception):
 
 def _from_v1(raw: dict[str, Any]) -> ScanDocument:
     """A 1.x file: its lists are today's in-memory fields; identity groups and the plan are derived."""
+    from scanner.engine import identity_groups
     from scanner.remediation_plan import build_plan
 
     doc = ScanDocument.model_validate(raw)
-    doc.identity_groups = identity_groups(doc.functions)
+    doc.identity_groups = shared_groups(identity_groups(doc.functions))
     if doc.remediation_plan is None:  # saved before plans existed (or nothing fails: build_plan says None)
         doc.remediation_plan = build_plan(doc.functions, doc.findings, doc.checks)
     return doc

@@ -57,8 +57,8 @@ class IdentityFacts(Model):
     name: str | None = None
     is_default: bool = Field(False, description="A default/shared platform identity, or no dedicated one")
     default_reason: str | None = None
-    # Filled by the engine for the checks; not written: it grows with the square of a shared identity's
-    # functions, and the document's identity_groups says the same once per principal.
+    # Filled by the engine for the checks (a view of the identity's group, scanner.engine.SharedWith); not
+    # written: the document's identity_groups says the same once per principal.
     shared_with: list[str] = Field(
         default_factory=list, exclude=True,
         description="Ids of other scanned functions that run as the same principal",

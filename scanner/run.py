@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from scanner import compliance, registry, runtimes
 from scanner.attack_paths import find_paths
 from scanner.collected import mark_uncollected
-from scanner.document import ScanDocument, ScanMeta, identity_groups, summarise
-from scanner.engine import evaluate, link_shared_identities
+from scanner.document import ScanDocument, ScanMeta, shared_groups, summarise
+from scanner.engine import evaluate, identity_groups, link_shared_identities
 from scanner.findings import Severity
 from scanner.grading import grade_all
 from scanner.provider import Collection, ProgressSink, Provider
@@ -53,7 +53,7 @@ def assemble(
         checks=[c.meta for c in checks],
         functions=functions,
         findings=findings,
-        identity_groups=identity_groups(functions),
+        identity_groups=shared_groups(identity_groups(functions)),
         attack_paths=find_paths(findings, functions),
         scores=grade_all(functions, findings),
         compliance=compliance.evaluate([c.meta for c in checks], findings, frameworks),
