@@ -17,7 +17,7 @@ from scanner.inventory import ServerlessFunction
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return value.isoformat().replace("+00:00", "Z") if value else None  # as ztscan.json writes times
 
 
 def record(doc: ScanDocument, fn: ServerlessFunction, f: Finding) -> dict[str, Any]:
