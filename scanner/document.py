@@ -236,8 +236,8 @@ def shared_groups(index: dict[tuple[str, str], tuple[str, ...]]) -> list[Identit
             for (provider, principal), ids in sorted(index.items()) if len(ids) > 1]
 
 
-class ScanDocument(BaseModel):
-    """The scan in memory. The file it is written as (schema 2.x) is scanner.document_v2.ScanFile."""
+class DocumentParts(BaseModel):
+    """What the scan in memory and the file it is written as share: everything but the per-function bulk."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -245,18 +245,24 @@ class ScanDocument(BaseModel):
     tool: ToolInfo = Field(default_factory=ToolInfo)
     scan: ScanMeta
     targets: list[TargetStatus]
-    checks: list[CheckMeta]
-    # Per-function bulk of a scan held in memory; a streaming scan leaves them empty and reads results().
-    functions: list[ServerlessFunction] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
-    identity_groups: list[IdentityGroup] = Field(default_factory=list)
+    checks: list[CheckMeta] = Field(description="Every check evaluated, once; findings refer to them by id")
+    identity_groups: list[IdentityGroup] = Field(
+        default_factory=list, description="Principals that 2 or more scanned functions run as")
     attack_paths: list[AttackPath] = Field(default_factory=list)
-    scores: Scores = Field(default_factory=Scores)
     compliance: list[ComplianceFramework] = Field(default_factory=list)
     waivers: list[WaiverUse] = Field(default_factory=list)
     summary: Summary
     history: HistorySummary | None = Field(None, description="Present when the scan wrote to a history store")
     remediation_plan: RemediationPlan | None = Field(None, description="What to fix first; None when nothing fails")
+
+
+class ScanDocument(DocumentParts):
+    """The scan in memory. The file it is written as (schema 2.x) is scanner.document_v2.ScanFile."""
+
+    # Per-function bulk of a scan held in memory; a streaming scan leaves them empty and reads results().
+    functions: list[ServerlessFunction] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    scores: Scores = Field(default_factory=Scores)
     # Where results() reads from when they are not the lists above: the spill store of a streaming scan.
     _source: ResultSource | None = PrivateAttr(None)
 

@@ -16,24 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 from scanner.document import (
     SCHEMA_ID,
-    AttackPath,
-    ComplianceFramework,
+    DocumentParts,
     FunctionScore,
     GroupScore,
-    HistorySummary,
-    IdentityGroup,
-    RemediationPlan,
     ScanDocument,
-    ScanMeta,
     Score,
     Scores,
-    Summary,
-    ToolInfo,
-    WaiverUse,
 )
 from scanner.findings import CheckMeta, Delta, Finding, Status
 from scanner.inventory import ServerlessFunction
-from scanner.provider import TargetStatus
 from scanner.results import FunctionResult
 
 _ALWAYS = ("id", "status", "evidence")
@@ -124,34 +115,21 @@ class EstateScores(BaseModel):
     estate: GroupScore | None = None
 
 
-class ScanFile(BaseModel):
+class ScanFile(DocumentParts):
     """The scan document as ``--format json`` writes it (schema 2.x). ``functions`` comes last: it is streamed."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": SCHEMA_ID})
+    model_config = ConfigDict(json_schema_extra={"$id": SCHEMA_ID})
 
-    schema_version: str
-    tool: ToolInfo = Field(default_factory=ToolInfo)
-    scan: ScanMeta
-    targets: list[TargetStatus]
-    checks: list[CheckMeta] = Field(description="Every check evaluated, once; findings refer to them by id")
-    identity_groups: list[IdentityGroup] = Field(
-        default_factory=list, description="Principals that 2 or more scanned functions run as")
-    attack_paths: list[AttackPath] = Field(default_factory=list)
     scores: EstateScores = Field(default_factory=EstateScores)
-    compliance: list[ComplianceFramework] = Field(default_factory=list)
-    waivers: list[WaiverUse] = Field(default_factory=list)
-    summary: Summary
-    history: HistorySummary | None = Field(None, description="Present when the scan wrote to a history store")
-    remediation_plan: RemediationPlan | None = Field(None, description="What to fix first; None when nothing fails")
     functions: list[FunctionEntry] = Field(default_factory=list)
 
 
-HEADER_FIELDS = tuple(name for name in ScanFile.model_fields if name != "functions")
+PARTS = tuple(DocumentParts.model_fields)
 
 
 def header(doc: ScanDocument, schema_version: str) -> ScanFile:
     """Everything but the functions, which the writer streams after it."""
-    values: dict[str, Any] = {name: getattr(doc, name) for name in HEADER_FIELDS if name != "scores"}
+    values: dict[str, Any] = {name: getattr(doc, name) for name in PARTS}
     scores = EstateScores.model_construct(accounts=doc.scores.accounts, estate=doc.scores.estate)
     return ScanFile.model_construct(**{**values, "schema_version": schema_version, "scores": scores, "functions": []})
 
@@ -183,6 +161,6 @@ def to_document(wire: ScanFile) -> ScanDocument:
         functions.append(ServerlessFunction.model_construct(
             entry.model_fields_set - {"score", "findings"},
             **{name: getattr(entry, name) for name in ServerlessFunction.model_fields}))
-    values = {name: getattr(wire, name) for name in HEADER_FIELDS if name != "scores"}
+    values = {name: getattr(wire, name) for name in PARTS}
     return ScanDocument(**values, functions=functions, findings=findings,
                         scores=Scores(functions=scores, accounts=wire.scores.accounts, estate=wire.scores.estate))

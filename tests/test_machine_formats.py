@@ -127,8 +127,9 @@ def test_sarif_validates_against_the_published_sarif_2_1_0_schema(rendered: CliR
         jsonschema.validate(sarif, schema)
 
 
-def test_a_5000_function_html_report_stays_under_10_mb() -> None:
-    """Size only: the render time is bench/report_render.py's job (1.1 s measured)."""
+def test_5000_function_reports_stay_within_their_size_per_function() -> None:
+    """Size only (issue 12: HTML <= 2 KB and JSON <= 8 KB per function); bench/report_size.py measures time
+    and memory."""
     import importlib.util
 
     script = Path(__file__).parent.parent / "bench" / "report_render.py"
@@ -137,6 +138,9 @@ def test_a_5000_function_html_report_stays_under_10_mb() -> None:
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     doc = assemble({"bench": Collection(functions=bench.estate(5000))}, datetime.now(UTC), date(2026, 11, 28))
-    html = reports.rendered(doc, "html").decode()
-    assert len(html.encode()) < 10_000_000
-    assert html.count('"n":"fn-') == 5000
+    html = reports.rendered(doc, "html")
+    assert len(html) <= 2000 * 5000
+    assert html.decode().count('"n":"fn-') == 5000
+    document = reports.rendered(doc, "json")
+    assert len(document) <= 8000 * 5000
+    assert len(json.loads(document)["functions"]) == 5000
