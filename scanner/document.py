@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -290,29 +289,13 @@ class ScanDocument(DocumentParts):
         )
 
     def failing(self, at_least: Severity) -> list[Finding]:
-        return [
-            f
-            for result in self.results()
-            for f in result.findings
-            if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank
-        ]
+        return [f for r in self.results() for f in r.findings
+                if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank]
 
-
-def summarise(functions: list[ServerlessFunction], findings: list[Finding], targets: list[TargetStatus]) -> Summary:
-    by_status = {s.value: 0 for s in Status}
-    by_severity = {s.value: 0 for s in Severity}
-    for f in findings:
-        by_status[f.status.value] += 1
-        if f.status == Status.FAIL and not f.waived:
-            by_severity[f.severity.value] += 1
-    unknown = Counter(path for fn in functions for path in fn.unknown)
-    return Summary(
-        functions=len(functions),
-        findings_by_status=by_status,
-        failures_by_severity=by_severity,
-        targets_incomplete=sum(t.status != "complete" for t in targets),
-        unknown_facts=dict(unknown.most_common()),
-    )
+    def gate_trips(self, at_least: Severity) -> bool:
+        """Any unwaived failure at or above the severity (from the summary: no pass over the findings)."""
+        return any(n for severity, n in self.summary.failures_by_severity.items()
+                   if Severity(severity).rank >= at_least.rank)
 
 
 def json_schema() -> dict[str, Any]:
@@ -331,12 +314,12 @@ class DocumentError(Exception):
 def _from_v1(raw: dict[str, Any]) -> ScanDocument:
     """A 1.x file: its lists are today's in-memory fields; identity groups and the plan are derived."""
     from scanner.engine import identity_groups
-    from scanner.remediation_plan import build_plan
+    from scanner.remediation_plan import plan_of_results
 
     doc = ScanDocument.model_validate(raw)
     doc.identity_groups = shared_groups(identity_groups(doc.functions))
-    if doc.remediation_plan is None:  # saved before plans existed (or nothing fails: build_plan says None)
-        doc.remediation_plan = build_plan(doc.functions, doc.findings, doc.checks)
+    if doc.remediation_plan is None:  # saved before plans existed (or nothing fails: the plan is None again)
+        doc.remediation_plan = plan_of_results(doc.results(), doc.checks)
     return doc
 
 

@@ -151,3 +151,31 @@ def test_jsonl_has_one_denormalised_line_per_finding(converted: Path, v2: dict[s
         "ZT-MON-001", "platform", "2027-03-31")
     assert all(r["waiver_owner"] is None for r in records if not r["waived"])
     assert "Sup3r-Secret-Passw0rd!" not in "\n".join(lines)
+
+
+def test_every_report_of_a_streaming_scan_equals_the_report_of_the_scan_in_memory() -> None:
+    """The pipeline's document reads its functions back from the spill store; each report reads them once
+    through results(), so it must come out as the report of the same estate assembled in memory."""
+    from contextlib import closing
+    from datetime import UTC, datetime
+
+    import reports
+    from scanner import pipeline
+    from scanner.provider import Collection
+    from scanner.run import assemble
+    from tests.test_pipeline import SCAN_DATE, _shards
+
+    started = datetime.now(UTC)
+    functions = sorted((fn for _, c in _shards() for fn in c.functions),
+                       key=lambda fn: (fn.provider, fn.account, fn.region, fn.name, fn.id))
+    whole = assemble({"aws": Collection(functions=functions, targets=[t for _, c in _shards() for t in c.targets],
+                                        scope={"accounts": ["111111111111", "222222222222", "333333333333"]})},
+                     started, SCAN_DATE)
+    with closing(pipeline.new_spill(started)) as spill:
+        streamed = pipeline.run(iter(_shards()), spill, started, SCAN_DATE)
+        streamed.scan = whole.scan  # the same scan id and times, so the reports can be compared whole
+        assert streamed.functions == [] and streamed.findings == []
+        for fmt in ("json", "jsonl", "csv", "junit", "markdown", "sarif", "ocsf", "html"):
+            assert reports.rendered(streamed, fmt) == reports.rendered(whole, fmt), fmt
+    document = json.loads(reports.rendered(whole, "json"))
+    assert len(document["functions"]) == 120 and len(document["identity_groups"]) == 3
