@@ -34,6 +34,8 @@ Shards = list[tuple[int, ShardSpec]]
 class Executor(Protocol):
     def run(self, provider: Provider, shards: Shards, progress: ProgressSink) -> Iterator[ShardResult]: ...
 
+    def close(self) -> None: ...
+
 
 def seal(collection: Collection) -> Collection:
     """List what the provider never assigned before the facts leave its process: serialised and read
@@ -62,19 +64,17 @@ class InlineExecutor:
 
     def run(self, provider: Provider, shards: Shards, progress: ProgressSink) -> Iterator[ShardResult]:
         threads = max(1, min(provider.options.workers, len(shards)))
-        try:
-            with ThreadPoolExecutor(threads, "ztscan-shard") as pool:
-                futures = {pool.submit(self._collect, provider, spec, progress): (i, spec) for i, spec in shards}
-                for future in as_completed(futures):
-                    index, spec = futures[future]
-                    yield ShardResult(index, spec, future.result())
-        finally:
-            provider.close()
+        with ThreadPoolExecutor(threads, "ztscan-shard") as pool:
+            futures = {pool.submit(self._collect, provider, spec, progress): (i, spec) for i, spec in shards}
+            for future in as_completed(futures):
+                index, spec = futures[future]
+                yield ShardResult(index, spec, future.result())
+
+    def close(self) -> None:
+        return None
 
     @staticmethod
     def _collect(provider: Provider, spec: ShardSpec, progress: ProgressSink) -> Collection:
-        if spec.error:
-            return spec.failed(spec.error)
         for attempt in range(ATTEMPTS):
             try:
                 return provider.collect_shard(spec, progress)
@@ -124,8 +124,6 @@ def run_shard(scan: str, provider_name: str, options_json: str, spec_json: str) 
     """A worker's task: rebuild the provider from its registry name and options, collect one shard,
     hand back the compact serialised Collection."""
     spec = ShardSpec.model_validate_json(spec_json)
-    if spec.error:
-        return pack(spec.failed(spec.error))
     provider = _worker_provider(scan, provider_name, options_json)
     return pack(provider.collect_shard(spec, _Quiet()))
 
@@ -174,6 +172,9 @@ class LocalExecutor:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
+    def close(self) -> None:
+        return None
+
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.processes, mp_context=get_context("spawn"))
 
@@ -183,28 +184,28 @@ class DaskExecutor:
 
     def __init__(self, address: str) -> None:
         self.address = address
+        self.client = self._connect()  # before any cloud call: an unreachable scheduler fails fast
 
     def run(self, provider: Provider, shards: Shards, progress: ProgressSink) -> Iterator[ShardResult]:
         from distributed import as_completed as dask_completed
 
         scan = uuid.uuid4().hex
-        client = self._connect()
-        try:
-            futures = {
-                client.submit(run_shard, *_task_args(provider, scan, spec), key=f"ztscan-{scan}-{index}",
-                              retries=ATTEMPTS - 1, pure=False): (index, spec)
-                for index, spec in shards
-            }
-            for future in dask_completed(futures):
-                index, spec = futures[future]
-                try:
-                    collection = unpack(future.result())
-                except Exception as exc:  # raised twice, or its workers kept dying (KilledWorker)
-                    collection = spec.failed(_failure(exc))
-                future.release()
-                yield ShardResult(index, spec, collection)
-        finally:
-            client.close()
+        futures = {
+            self.client.submit(run_shard, *_task_args(provider, scan, spec), key=f"ztscan-{scan}-{index}",
+                               retries=ATTEMPTS - 1, pure=False): (index, spec)
+            for index, spec in shards
+        }
+        for future in dask_completed(futures, loop=self.client.loop):
+            index, spec = futures[future]
+            try:
+                collection = unpack(future.result())
+            except Exception as exc:  # raised twice, or its workers kept dying (KilledWorker)
+                collection = spec.failed(_failure(exc))
+            future.release()
+            yield ShardResult(index, spec, collection)
+
+    def close(self) -> None:
+        self.client.close()
 
     def _connect(self) -> Any:
         try:

@@ -138,6 +138,9 @@ class ShardedProvider(Provider):
     def collect(self, progress: ProgressSink) -> Collection:
         from scanner.executors import InlineExecutor
 
-        plan = self.plan_shards(progress)
-        done = sorted(InlineExecutor().run(self, list(enumerate(plan)), progress), key=lambda r: r.index)
+        try:
+            plan = list(enumerate(self.plan_shards(progress)))
+            done = sorted(InlineExecutor().run(self, plan, progress), key=lambda r: r.index)
+        finally:
+            self.close()
         return merge_collections([r.collection for r in done])
