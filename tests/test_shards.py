@@ -13,11 +13,12 @@ import json
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +30,19 @@ from scanner.demo.aws import fixtures
 from scanner.demo.aws.fixtures import DEMO_ACCOUNT
 from scanner.demo.aws.proxy import Fault, ProxyState, aws_proxy
 from scanner.demo.aws.responses import request_region
+from scanner.demo.environment import scoped_environ
 from scanner.document import load
 from tests.conftest import CliResult, cli_env, run_cli
+from tests.test_aws_scan import _as_account, _keys
 
 distributed = pytest.importorskip("distributed")
+psutil = pytest.importorskip("psutil")  # a dependency of distributed
 
 REGIONS = ["us-east-1", "eu-west-1"]
 MANAGEMENT_FUNCTIONS = ["orders-api", "image-resizer", "thumbnail-worker", "video-worker", "health-check",
                         "billing-export"]
 ORG_ROLE = "OrganizationAccountAccessRole"
-LISTING = re.compile(r"/2015-03-31/functions/(\?.*)?")  # lambda:ListFunctions
-
-
-def _keys() -> dict[str, Any]:
-    return {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-
-
-def _as_account(account: str) -> Any:
-    def add_header(request: Any, **_: Any) -> None:
-        request.headers["x-moto-account-id"] = account
-
-    return add_header
+LISTING = re.compile(r"/2015-03-31/functions/?(\?.*)?")  # lambda:ListFunctions
 
 
 def _seed_member(endpoint: str, account: str) -> None:
@@ -125,18 +118,10 @@ def test_local_processes_produce_the_inline_findings(inline: dict[str, Any], org
 def cluster(aws_env: dict[str, str]) -> Iterator[Any]:
     """Two worker processes of one thread. Workers bring their own credentials (ShardSpec never
     carries any): here moto's fake keys, in the environment the worker processes inherit."""
-    saved = {k: os.environ.get(k) for k in aws_env}
-    os.environ.update(aws_env)
-    try:
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                      silence_logs=logging.ERROR) as made:
-            yield made
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with scoped_environ(aws_env), distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=logging.ERROR) as made:
+        yield made
 
 
 def _dask(cluster: Any) -> str:
@@ -223,7 +208,7 @@ def test_a_failed_shard_exits_3_and_merges_as_a_failed_target(shard_dir: Path, o
                                                               tmp_path: Path) -> None:
     """Shard 2/3 again, behind a proxy refusing ListFunctions in eu-west-1: of its two shards, the
     management account's eu-west-1 fails; the run exits 3 and merge reports exactly that target failed."""
-    faults = [Fault(r"^eu-west-1 GET /2015-03-31/functions/(\?\S*)? ", 403, "AccessDeniedException",
+    faults = [Fault(r"^eu-west-1 GET /2015-03-31/functions/?(\?\S*)? ", 403, "AccessDeniedException",
                     "User is not authorized to perform: lambda:ListFunctions")]
     out = tmp_path / "shards"
     with aws_proxy(org[0], ProxyState(org[0], faults=faults)) as (denying, _):
@@ -240,39 +225,64 @@ def test_a_failed_shard_exits_3_and_merges_as_a_failed_target(shard_dir: Path, o
     assert {f["account"] for f in result.document["functions"]} == {DEMO_ACCOUNT, *org[2]}
 
 
-def test_a_killed_dask_worker_loses_no_shard(inline: dict[str, Any], org: Any, cluster: Any,
-                                             aws_env: dict[str, str], tmp_path: Path) -> None:
-    """One ListFunctions is held for a while; meanwhile every worker running a shard is killed
-    (SIGKILL, as the OOM killer would). The nannies restart them, the scheduler runs the lost
-    shards again, and the scan equals the inline one."""
+def _scan_killing(org: Any, aws_env: dict[str, str], out: Path, executor: str,
+                  kill: Callable[[subprocess.Popen[str]], None]) -> str:
+    """Scan with one ListFunctions held for a while and call ``kill`` meanwhile; the scan's stderr."""
     held = threading.Event()
     once = threading.Lock()
 
     def hold_first_listing(method: str, path: str, headers: dict[str, str]) -> None:
-        if LISTING.fullmatch(path) and request_region(headers) == "eu-west-1" \
-                and once.acquire(blocking=False):
+        if LISTING.fullmatch(path) and request_region(headers) == "eu-west-1" and once.acquire(blocking=False):
             held.set()
             time.sleep(4)
         return None
 
+    org[1].gate = hold_first_listing
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", org[0], "--regions", ",".join(REGIONS),
+             "--org-role", ORG_ROLE, "--format", "json", "--out", str(out), "--no-store", "--executor", executor],
+            env=cli_env(aws_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert held.wait(240), "no shard reached the held listing"
+        kill(child)
+        _, stderr = child.communicate(timeout=400)
+    finally:
+        org[1].gate = None
+    assert "Traceback" not in stderr, stderr
+    return stderr
+
+
+def test_a_killed_local_worker_loses_no_shard(inline: dict[str, Any], org: Any, aws_env: dict[str, str],
+                                              tmp_path: Path) -> None:
+    """SIGKILL (as the OOM killer sends) to every worker process while a shard is in flight: the pool
+    breaks, a new one runs every unfinished shard again, and the scan equals the inline one."""
+    killed: list[int] = []
+
+    def kill_workers(child: subprocess.Popen[str]) -> None:
+        for proc in psutil.Process(child.pid).children(recursive=True):
+            if "spawn_main" in " ".join(proc.cmdline()):
+                proc.kill()
+                killed.append(proc.pid)
+
+    _scan_killing(org, aws_env, tmp_path, "local:2", kill_workers)
+    assert len(killed) == 2
+    assert _outcome(tmp_path / "ztscan.json") == inline
+
+
+def test_a_killed_dask_worker_loses_no_shard(inline: dict[str, Any], org: Any, cluster: Any,
+                                             aws_env: dict[str, str], tmp_path: Path) -> None:
+    """SIGKILL to every Dask worker running a shard: the nannies restart them, the scheduler runs the
+    lost shards again, and the scan equals the inline one."""
     with distributed.Client(cluster) as admin:
         before = admin.run(os.getpid)
-        org[1].gate = hold_first_listing
-        try:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "scanner", "scan", "aws", "--endpoint-url", org[0], "--regions",
-                 ",".join(REGIONS), "--org-role", ORG_ROLE, "--format", "json", "--out", str(tmp_path),
-                 "--no-store", "--executor", _dask(cluster)],
-                env=cli_env(aws_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            assert held.wait(120), "no shard reached the held listing"
-            busy = [addr for addr, keys in admin.processing().items() if any("ztscan-" in str(k) for k in keys)]
-            assert busy
+        busy: list[str] = []
+
+        def kill_busy_workers(_: subprocess.Popen[str]) -> None:
+            busy.extend(a for a, keys in admin.processing().items() if any("ztscan-" in str(k) for k in keys))
             for addr in busy:
-                os.kill(before[addr], 9)
-            _, stderr = child.communicate(timeout=240)
-        finally:
-            org[1].gate = None
+                os.kill(before[addr], signal.SIGKILL)
+
+        _scan_killing(org, aws_env, tmp_path, _dask(cluster), kill_busy_workers)
         after = set(admin.run(os.getpid).values())
-    assert not after & {before[a] for a in busy}, "the killed workers were replaced"
-    assert "Traceback" not in stderr, stderr
+    assert busy and not after & {before[a] for a in busy}, "the killed workers were replaced"
     assert _outcome(tmp_path / "ztscan.json") == inline
