@@ -206,14 +206,17 @@ def test_merge_refuses_files_of_different_scans(shard_dir: Path, tmp_path: Path)
 
 def test_a_failed_shard_exits_3_and_merges_as_a_failed_target(shard_dir: Path, org: Any, aws_env: dict[str, str],
                                                               tmp_path: Path) -> None:
-    """Shard 2/3 again, behind a proxy refusing ListFunctions in eu-west-1: of its two shards, the
+    """Shard 2/3 again, the proxy refusing ListFunctions in eu-west-1: of its two shards, the
     management account's eu-west-1 fails; the run exits 3 and merge reports exactly that target failed."""
-    faults = [Fault(r"^eu-west-1 GET /2015-03-31/functions/?(\?\S*)? ", 403, "AccessDeniedException",
-                    "User is not authorized to perform: lambda:ListFunctions")]
+    denied = Fault(r"^eu-west-1 GET /2015-03-31/functions/?(\?\S*)? ", 403, "AccessDeniedException",
+                   "User is not authorized to perform: lambda:ListFunctions")
     out = tmp_path / "shards"
-    with aws_proxy(org[0], ProxyState(org[0], faults=faults)) as (denying, _):
-        shard = run_cli(["scan", "aws", "--endpoint-url", denying, "--regions", ",".join(REGIONS),
+    org[1].faults.append(denied)
+    try:
+        shard = run_cli(["scan", "aws", "--endpoint-url", org[0], "--regions", ",".join(REGIONS),
                          "--org-role", ORG_ROLE, "--out", str(out), "--shard", "2/3"], out, aws_env)
+    finally:
+        org[1].faults.remove(denied)
     assert shard.code == 3 and "AccessDeniedException" in shard.stderr, shard.stderr
     result = run_cli(["merge", str(shard_dir / "shard-1-of-3.json"), str(out / "shard-2-of-3.json"),
                       str(shard_dir / "shard-3-of-3.json"), "--out", str(tmp_path), "--format", "json",
