@@ -21,6 +21,7 @@ from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
+from scanner.memory import limit_arenas, release_garbage
 from scanner.merge_cli import merge
 from scanner.outputs import OutputError
 from scanner.plan_cli import plan
@@ -123,8 +124,10 @@ def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
     check_formats(scan_opts.formats)  # before a long scan, not after it
     shard_dir = shards.shard_out(scan_opts.out, providers) if scan_opts.shard_of else None
     started = datetime.now(UTC)
+    limit_arenas()
     with make_progress(quiet) as progress:
         collected = shards.collect(providers, scan_opts.executor, progress, scan_opts.shard_of)
+    release_garbage()
     if shard_dir is not None and scan_opts.shard_of:
         return write_shard_file(collected[0], scan_opts.shard_of, started, shard_dir, quiet)
     waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []

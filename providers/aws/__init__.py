@@ -60,11 +60,8 @@ class AwsProvider(ShardedProvider):
         with self._lock:
             if self._kept is None:
                 opts = self.options
-                # A paced call spends much of its time waiting for a token (a 15/s bucket hands one out
-                # every 67 ms, longer than a request takes), so twice the workers keep every region's
-                # buckets busy; the buckets, not the thread count, bound the request rate.
                 self._kept = Kept(Api.build(opts.endpoint_url, opts.workers, opts.retry_mode,
-                                            Pacer(configured_quotas(QUOTAS, opts.rates))), opts.workers * 2)
+                                            Pacer(configured_quotas(QUOTAS, opts.rates))), opts.workers)
             return self._kept
 
     def close(self) -> None:
@@ -113,7 +110,9 @@ class AwsProvider(ShardedProvider):
         try:
             account = kept.accounts.get(spec.account, lambda: reach_again(
                 spec.account, spec.account_name, spec.reach, api, self.options.external_id))
-            iam = kept.iam.get(account.id, lambda: AccountIam(account, api))
+            # Regions do not wait for the account's authorization details to start reading: they are one
+            # large response, and only the functions' identity facts need them.
+            iam = kept.iam.future(account.id, lambda: kept.iam_reads.submit(AccountIam, account, api))
             return RegionCollector(account, region, api, iam, kept.calls, progress, kept.share).collect()
         except ProviderConfigError as exc:
             error = str(exc)

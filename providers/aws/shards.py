@@ -42,14 +42,27 @@ class Once(Generic[T]):
                 job.set_exception(exc)
         return job.result()
 
+    def future(self, key: str, start: Callable[[], Future[T]]) -> Future[T]:
+        """The value's future, started by the first caller; nobody waits here."""
+        with self._lock:
+            if key not in self._made:
+                self._made[key] = start()
+            return self._made[key]
+
 
 class Kept:
-    def __init__(self, api: Api, call_threads: int) -> None:
+    def __init__(self, api: Api, workers: int) -> None:
         self.api = api
-        self.calls = ThreadPoolExecutor(call_threads, "aws-call")
-        self.share = FairShare(call_threads)
+        # A paced call spends much of its time waiting for a token (a 15/s bucket hands one out every
+        # 67 ms, longer than a request takes), so twice the workers keep every region's buckets busy;
+        # the buckets, not the thread count, bound the request rate.
+        self.calls = ThreadPoolExecutor(workers * 2, "aws-call")
+        self.share = FairShare(workers * 2)
+        # Its own pool: call threads wait on an account's IAM read, so it must never queue behind them.
+        self.iam_reads = ThreadPoolExecutor(workers, "aws-iam")
         self.accounts: Once[Account] = Once()
         self.iam: Once[AccountIam] = Once()
 
     def close(self) -> None:
         self.calls.shutdown(wait=True)
+        self.iam_reads.shutdown(wait=True)
