@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from reports.html import ReportOptions
-from scanner import __version__, frameworks, registry, shards
+from scanner import __version__, frameworks, pipeline, registry, shards
 from scanner.cli_history import history_group, keep_history, load_scan, notify, store_option
 from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
-from scanner.memory import limit_arenas, release_garbage
+from scanner.memory import limit_arenas
 from scanner.merge_cli import merge
 from scanner.outputs import OutputError
 from scanner.plan_cli import plan
@@ -122,18 +123,21 @@ def print_summary(doc: ScanDocument, written: list[str], show_compliance: bool =
 def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
              branding: ReportOptions | None = None) -> int:
     check_formats(scan_opts.formats)  # before a long scan, not after it
+    waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
     shard_dir = shards.shard_out(scan_opts.out, providers) if scan_opts.shard_of else None
     started = datetime.now(UTC)
     limit_arenas()
-    with make_progress(quiet) as progress:
-        collected = shards.collect(providers, scan_opts.executor, progress, scan_opts.shard_of)
-    release_garbage()
     if shard_dir is not None and scan_opts.shard_of:
+        with make_progress(quiet) as progress:
+            collected = shards.collect(providers, scan_opts.executor, progress, scan_opts.shard_of)
         return write_shard_file(collected[0], scan_opts.shard_of, started, shard_dir, quiet)
-    waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
-    doc = shards.document({c.provider.name: c.results for c in collected}, started,
-                          _parse_scan_date(scan_opts.scan_date), waivers, resolve_frameworks(scan_opts.compliance))
-    return publish(doc, scan_opts, quiet, branding)
+    # The reports read each function back from the spill, so it lives until the last one is written.
+    with closing(pipeline.new_spill(started)) as spill:
+        with make_progress(quiet) as progress:
+            arriving = ((p.name, r.collection) for p, r in shards.results(providers, scan_opts.executor, progress))
+            doc = pipeline.run(arriving, spill, started, _parse_scan_date(scan_opts.scan_date), waivers,
+                               resolve_frameworks(scan_opts.compliance))
+        return publish(doc, scan_opts, quiet, branding)
 
 
 def write_shard_file(done: shards.Collected, shard: tuple[int, int], started: datetime, out: Path,

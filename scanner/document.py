@@ -281,6 +281,13 @@ class ScanDocument(DocumentParts):
         yield from self._source if self._source is not None else MemoryResults(
             self.functions, self.findings, self.scores.functions)
 
+    def detach(self, results: list[FunctionResult]) -> None:
+        """Hold these results in the document's own lists instead of reading them from the spill."""
+        self._source = None
+        self.functions = [r.function for r in results]
+        self.findings = [f for r in results for f in r.findings]
+        self.scores.functions = [r.score for r in results if r.score is not None]  # type: ignore[misc]
+
     def update_results(self, results: Sequence[FunctionResult]) -> None:
         """Write back findings stamped after the fact (history's deltas) to where results() reads them."""
         if self._source is not None:

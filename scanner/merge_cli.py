@@ -3,6 +3,7 @@ turned into the document, reports and history an unsharded scan of the same opti
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +20,21 @@ _SCAN_ONLY = {"executor", "shard"}  # how shards ran is no option of the merge
 
 
 def _merge(files: tuple[Path, ...], values: dict[str, Any]) -> int:
-    from scanner import cli, shards
+    from scanner import cli, pipeline, shards
 
     quiet = values.pop("quiet")
     config = load_config(values.pop("config"))
     scan_opts = build(ScanOptions, values, config.get("scan", {}), "merge")
     branding = build(ReportOptions, values, config.get("report", {}), "report")
     cli.check_formats(scan_opts.formats)
-    results, started, missing = shards.combine(files)
+    waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
+    _, collections, started, missing = shards.combine(files)
     for k in missing:
         cli.say(f"ztscan: shard {k} was not given: its targets are reported as failed")
-    waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
-    doc = shards.document(results, started, cli._parse_scan_date(scan_opts.scan_date), waivers,
-                          cli.resolve_frameworks(scan_opts.compliance))
-    return cli.publish(doc, scan_opts, quiet, branding)
+    with closing(pipeline.new_spill(started)) as spill:
+        doc = pipeline.run(collections, spill, started, cli._parse_scan_date(scan_opts.scan_date), waivers,
+                           cli.resolve_frameworks(scan_opts.compliance))
+        return cli.publish(doc, scan_opts, quiet, branding)
 
 
 def _callback(files: tuple[Path, ...], **values: Any) -> None:

@@ -1,14 +1,15 @@
 """Sharded scans: every provider's shards run on the chosen executor; ``--shard K/N`` runs one slice
-of the plan into a shard file; ``ztscan merge`` reads the files back. ``document`` is the one place
-where shard results become a scan document."""
+of the plan into a shard file; ``ztscan merge`` reads the files back. Either way the shards' collections
+go to scanner.pipeline as they arrive."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -16,11 +17,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reports import write_atomic
 from scanner.cli_options import OptionsError
-from scanner.document import ScanDocument
 from scanner.executors import ShardResult, executor, seal
-from scanner.provider import Collection, ProgressSink, Provider, ShardSpec, merge_collections
-from scanner.run import assemble
-from scanner.waivers import Waiver
+from scanner.provider import Collection, ProgressSink, Provider, ShardSpec
 
 FORMAT = "ztscan-shard/1"
 
@@ -32,36 +30,38 @@ class Collected:
     results: list[ShardResult]
 
 
-def collect(providers: list[Provider], executor_name: str, progress: ProgressSink,
-            shard: tuple[int, int] | None = None) -> list[Collected]:
-    """Plan each provider's shards, keep the K-th of every N when sharded, run them where asked."""
+def results(providers: list[Provider], executor_name: str, progress: ProgressSink,
+            shard: tuple[int, int] | None = None,
+            plans: dict[str, list[ShardSpec]] | None = None) -> Iterator[tuple[Provider, ShardResult]]:
+    """Plan each provider's shards, keep the K-th of every N when sharded, run them where asked, and
+    hand each one on as it finishes (``plans`` receives every provider's whole plan)."""
     run_on = executor(executor_name)
-    collected = []
     try:
         for provider in providers:
             progress.note(f"collecting {provider.title}")
             try:
                 plan = provider.plan_shards(progress)
+                if plans is not None:
+                    plans[provider.name] = plan
                 chosen = [(i, s) for i, s in enumerate(plan) if shard is None or i % shard[1] == shard[0] - 1]
                 progress.add_work(len(chosen), f"{provider.name} shards")
-                done = Collected(provider, plan, [])
                 for result in run_on.run(provider, chosen, progress):
-                    done.results.append(result)
                     progress.advance()
+                    yield provider, result
             finally:
                 provider.close()
-            collected.append(done)
     finally:
         run_on.close()
-    return collected
 
 
-def document(results: dict[str, list[ShardResult]], started: datetime, scan_date: date | None,
-             waivers: list[Waiver], frameworks: list[str] | None) -> ScanDocument:
-    """Shard results, in plan order, to the document an unsharded scan produces."""
-    collections = {name: merge_collections([r.collection for r in sorted(found, key=lambda r: r.index)])
-                   for name, found in results.items()}
-    return assemble(collections, started, scan_date, waivers, frameworks)
+def collect(providers: list[Provider], executor_name: str, progress: ProgressSink,
+            shard: tuple[int, int]) -> list[Collected]:
+    """A --shard run's slice, kept whole for its shard file."""
+    plans: dict[str, list[ShardSpec]] = {}
+    found: dict[str, list[ShardResult]] = defaultdict(list)
+    for provider, result in results(providers, executor_name, progress, shard, plans):
+        found[provider.name].append(result)
+    return [Collected(p, plans.get(p.name, []), found[p.name]) for p in providers]
 
 
 def shard_out(out: str | Path, providers: list[Provider]) -> Path:
@@ -136,18 +136,20 @@ def read_shard(path: Path) -> ShardFile:
         raise OptionsError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
 
 
-def combine(paths: Iterable[Path]) -> tuple[dict[str, list[ShardResult]], datetime, list[int]]:
-    """The shard files' results as one scan's, its start, and the shard numbers that are missing.
+def combine(paths: Iterable[Path]) -> tuple[str, Iterator[tuple[str, Collection]], datetime, list[int]]:
+    """The shard files' provider, their collections (read back one file at a time, so merging holds
+    one file's functions at once), the scan's start, and the shard numbers that are missing.
 
     Files of different scans (another N, provider, options or plan) or the same shard twice are a
     usage error. A missing shard is not: its planned targets become failed targets named by account
     and region, so the merged scan says what it lacks and history never counts them as removed."""
-    files = [(path, read_shard(path)) for path in paths]
-    if not files:
+    paths = list(paths)
+    if not paths:
         raise OptionsError("merge: give at least one shard file")
-    first_path, first = files[0]
+    headers = [(path, read_shard(path).model_copy(update={"parts": []})) for path in paths]
+    first_path, first = headers[0]
     seen: dict[int, Path] = {}
-    for path, f in files:
+    for path, f in headers:
         for what, mine, theirs in (("N", f.of, first.of), ("provider", f.provider, first.provider),
                                    ("provider options", f.options_fingerprint, first.options_fingerprint),
                                    ("shard plan", f.plan, first.plan)):
@@ -157,9 +159,15 @@ def combine(paths: Iterable[Path]) -> tuple[dict[str, list[ShardResult]], dateti
             raise OptionsError(f"merge: {path} and {seen[f.shard]} are both shard {f.shard}/{f.of}")
         seen[f.shard] = path
     missing = sorted(set(range(1, first.of + 1)) - set(seen))
-    found = [ShardResult(p.index, first.plan[p.index], p.collection) for _, f in files for p in f.parts]
-    for k in missing:
-        found += [ShardResult(i, spec, spec.failed(f"shard {k}/{first.of} was not merged "
-                                                    f"(shard-{k}-of-{first.of}.json not given)"))
-                  for i, spec in enumerate(first.plan) if i % first.of == k - 1]
-    return {first.provider: found}, min(f.started_at for _, f in files), missing
+
+    def collections() -> Iterator[tuple[str, Collection]]:
+        for path in paths:
+            for part in read_shard(path).parts:
+                yield first.provider, part.collection
+        for k in missing:
+            for i, spec in enumerate(first.plan):
+                if i % first.of == k - 1:
+                    yield first.provider, spec.failed(f"shard {k}/{first.of} was not merged "
+                                                      f"(shard-{k}-of-{first.of}.json not given)")
+
+    return first.provider, collections(), min(f.started_at for _, f in headers), missing

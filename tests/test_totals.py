@@ -19,7 +19,7 @@ from scanner import registry
 from scanner.collected import mark_uncollected
 from scanner.demo import demo_providers
 from scanner.demo.aws.moto_server import moto_server
-from scanner.engine import evaluate, evaluate_function, link_shared_identities
+from scanner.engine import evaluate_function, identity_groups, share
 from scanner.inventory import Grant, InvocationPath, KeyFacts, ServerlessFunction
 from scanner.progress import LogProgress
 from scanner.provider import TargetStatus
@@ -103,7 +103,9 @@ def _prepare(functions: list[ServerlessFunction], collected: bool) -> list[Serve
     for fn in functions:
         if collected:
             mark_uncollected(fn)
-    link_shared_identities(functions)
+    groups = identity_groups(functions)
+    for fn in functions:
+        share(fn, groups)
     return functions
 
 
@@ -120,7 +122,7 @@ def _compare(functions: list[ServerlessFunction], targets: list[TargetStatus], w
     metas = [c.meta for c in checks]
     ctx = registry.ScanContext(scan_date=SCAN_DATE)
     whole_fns = _prepare(functions, collected)
-    whole = evaluate(whole_fns, checks, ctx)
+    whole = [f for fn in whole_fns for f in evaluate_function(fn, checks, ctx)]
     uses = ref.apply_waivers(waivers, whole, whole_fns, SCAN_DATE)
     scores = ref.grade_all(whole_fns, whole)
 
