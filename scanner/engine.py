@@ -43,7 +43,10 @@ class SharedWith(Sequence[str]):
         return self._group[position + (position >= self._skip)]
 
 
-def identity_groups(functions: Sequence[ServerlessFunction]) -> dict[tuple[str, str], tuple[str, ...]]:
+IdentityIndex = dict[tuple[str, str], tuple[str, ...]]
+
+
+def identity_groups(functions: Sequence[ServerlessFunction]) -> IdentityIndex:
     """(provider, principal) -> the sorted ids of the functions that run as it."""
     by_principal: dict[tuple[str, str], list[str]] = defaultdict(list)
     for fn in functions:
@@ -52,16 +55,10 @@ def identity_groups(functions: Sequence[ServerlessFunction]) -> dict[tuple[str, 
     return {key: tuple(sorted(ids)) for key, ids in by_principal.items()}
 
 
-def share(fn: ServerlessFunction, groups: dict[tuple[str, str], tuple[str, ...]]) -> None:
+def share(fn: ServerlessFunction, groups: IdentityIndex) -> None:
     """Fill ``identity.shared_with``: a fact only the whole inventory can tell."""
     group = groups.get((fn.provider, fn.identity.principal or ""), ())
     fn.identity.shared_with = SharedWith(group, fn.id)  # type: ignore[assignment]  # read-only view of a list
-
-
-def link_shared_identities(functions: list[ServerlessFunction]) -> None:
-    groups = identity_groups(functions)
-    for fn in functions:
-        share(fn, groups)
 
 
 def _verdict(check: Check, fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
@@ -75,10 +72,6 @@ def _verdict(check: Check, fn: ServerlessFunction, ctx: ScanContext) -> Verdict:
     except Exception as exc:  # one broken check or odd datum must not lose the other results
         log.warning("check %s failed on %s: %s", check.meta.id, fn.id, exc)
         return Verdict(Status.NOT_ASSESSED, (f"check error: {type(exc).__name__}: {exc}",))
-
-
-def evaluate(functions: list[ServerlessFunction], checks: list[Check], ctx: ScanContext) -> list[Finding]:
-    return [finding for fn in functions for finding in evaluate_function(fn, checks, ctx)]
 
 
 def evaluate_function(fn: ServerlessFunction, checks: list[Check], ctx: ScanContext) -> list[Finding]:

@@ -18,8 +18,9 @@ from datetime import UTC, date, datetime
 
 from scanner import registry, runtimes
 from scanner.collected import mark_uncollected
-from scanner.document import ScanDocument, ScanMeta
+from scanner.document import ScanDocument, ScanMeta, shared_groups
 from scanner.engine import evaluate_function, share
+from scanner.memory import release_garbage
 from scanner.provider import Collection, TargetStatus
 from scanner.store.spill import Spill
 from scanner.totals import Totals
@@ -41,8 +42,7 @@ class Gathered:
         scope = self.scope.setdefault(provider, {})
         for key, value in shard.scope.items():
             if isinstance(value, list):  # each shard names its own accounts: the scan's scope is all of them
-                known = scope.setdefault(key, [])
-                known += [v for v in value if v not in known]  # type: ignore[union-attr]
+                scope[key] = sorted({*scope.get(key, []), *value})  # sorted: shards finish in any order
             else:
                 scope[key] = value
         for fn in shard.functions:
@@ -70,6 +70,7 @@ def run(shards: Iterable[tuple[str, Collection]], spill: Spill, started: datetim
     which must stay open while reports are written."""
     scan_date = scan_date or started.date()
     gathered = gather(shards, spill)
+    release_garbage()  # what collection left behind (SDK clients, responses) before phase 2 grows
     groups = gathered.groups()
     checks = registry.checks()
     metas = [c.meta for c in checks]
@@ -89,11 +90,13 @@ def run(shards: Iterable[tuple[str, Collection]], spill: Spill, started: datetim
             plugin_errors=list(registry.load_errors),
             api_calls={name: dict(calls) for name, calls in gathered.api_calls.items() if calls},
         ),
-        targets=gathered.targets, checks=metas, functions=[], findings=[], attack_paths=agg.attack_paths,
+        targets=sorted(gathered.targets, key=lambda t: (t.provider, t.account, t.region or "")),
+        checks=metas, functions=[], findings=[], identity_groups=shared_groups(groups),
+        attack_paths=agg.attack_paths,
         scores=agg.scores, compliance=agg.compliance, waivers=agg.waivers, summary=agg.summary,
         remediation_plan=agg.remediation_plan,
     )
-    doc._source = spill.source(metas)
+    doc._source = spill.source(metas, groups)
     return doc
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,7 +18,8 @@ import pytest
 from scanner import registry
 from scanner.collected import mark_uncollected
 from scanner.demo import demo_providers
-from scanner.engine import evaluate, evaluate_function, link_shared_identities
+from scanner.demo.aws.moto_server import moto_server
+from scanner.engine import evaluate_function, identity_groups, share
 from scanner.inventory import Grant, InvocationPath, KeyFacts, ServerlessFunction
 from scanner.progress import LogProgress
 from scanner.provider import TargetStatus
@@ -33,6 +35,10 @@ SCAN_DATE = date(2026, 11, 28)
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[tuple[list[ServerlessFunction], list[TargetStatus]]]:
+    # moto keeps its state per process: clear what an earlier module in this worker seeded, or the demo's
+    # own seeding collides with it.
+    with moto_server() as endpoint:
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
     with demo_providers(quiet=True) as providers:
         collections = collect_all(providers, LogProgress(quiet=True))
     yield ([fn for c in collections.values() for fn in c.functions],
@@ -97,7 +103,9 @@ def _prepare(functions: list[ServerlessFunction], collected: bool) -> list[Serve
     for fn in functions:
         if collected:
             mark_uncollected(fn)
-    link_shared_identities(functions)
+    groups = identity_groups(functions)
+    for fn in functions:
+        share(fn, groups)
     return functions
 
 
@@ -114,7 +122,7 @@ def _compare(functions: list[ServerlessFunction], targets: list[TargetStatus], w
     metas = [c.meta for c in checks]
     ctx = registry.ScanContext(scan_date=SCAN_DATE)
     whole_fns = _prepare(functions, collected)
-    whole = evaluate(whole_fns, checks, ctx)
+    whole = [f for fn in whole_fns for f in evaluate_function(fn, checks, ctx)]
     uses = ref.apply_waivers(waivers, whole, whole_fns, SCAN_DATE)
     scores = ref.grade_all(whole_fns, whole)
 

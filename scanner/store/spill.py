@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select, tuple_
 
+from scanner.engine import IdentityIndex, share
 from scanner.findings import CheckMeta, Finding, Status
 from scanner.inventory import ServerlessFunction
 from scanner.results import FunctionResult
@@ -96,21 +97,24 @@ class Spill:
                 c.scan_id == self.scan_id, c.function_id == bindparam("fid")).values(result=bindparam("r")),
                 [{"fid": r.function.id, "r": _encode(r)} for r in results])
 
-    def results(self, checks: Sequence[CheckMeta]) -> Iterator[FunctionResult]:
-        """Every function with its findings and score, in the stable order: what reports iterate."""
+    def results(self, checks: Sequence[CheckMeta], groups: IdentityIndex | None = None) -> Iterator[FunctionResult]:
+        """Every function with its findings and score, in the stable order: what reports iterate
+        (with ``identity.shared_with`` filled from ``groups``, as the checks saw it)."""
         from scanner.document import FunctionScore
 
         metas = {m.id: m for m in checks}
         for page in self._pages(t.scan_functions.c.facts, t.scan_functions.c.result):
             for facts, encoded in page:
                 fn = ServerlessFunction.model_validate_json(facts)
+                if groups is not None:
+                    share(fn, groups)
                 stored = json.loads(encoded) if encoded else {"score": None, "findings": []}
                 findings = [_finding(fn, metas[row[1]], row) for row in stored["findings"]]
                 score = FunctionScore.model_validate(stored["score"]) if stored["score"] else None
                 yield FunctionResult(fn, findings, score)
 
-    def source(self, checks: Sequence[CheckMeta]) -> SpilledResults:
-        return SpilledResults(self, checks)
+    def source(self, checks: Sequence[CheckMeta], groups: IdentityIndex | None = None) -> SpilledResults:
+        return SpilledResults(self, checks, groups)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -129,11 +133,11 @@ def _finding(fn: ServerlessFunction, meta: CheckMeta, row: list[Any]) -> Finding
 class SpilledResults:
     """A document's results read back from its spill (scanner.results.ResultSource)."""
 
-    def __init__(self, spill: Spill, checks: Sequence[CheckMeta]) -> None:
-        self._spill, self._checks = spill, checks
+    def __init__(self, spill: Spill, checks: Sequence[CheckMeta], groups: IdentityIndex | None) -> None:
+        self._spill, self._checks, self._groups = spill, checks, groups
 
     def __iter__(self) -> Iterator[FunctionResult]:
-        return self._spill.results(self._checks)
+        return self._spill.results(self._checks, self._groups)
 
     def __len__(self) -> int:
         return len(self._spill)
