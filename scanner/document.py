@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from scanner import __version__
 from scanner.findings import CheckMeta, Finding, Severity, Status
@@ -183,8 +183,19 @@ class HistorySummary(BaseModel):
     store: str = Field(description="Where history is kept (a path or a URL with no password)")
     previous_scan_id: str | None = None
     counts: dict[str, int] = Field(default_factory=dict, description="new/changed/unchanged/resolved/removed")
-    changes: list[FindingChange] = Field(default_factory=list)
+    changes: list[FindingChange] = Field(
+        default_factory=list, description="New, changed, resolved and removed findings, the most severe first; "
+        "at most 500 (changes_total counts them all)")
+    changes_total: int = Field(0, ge=0, description="New, changed, resolved and removed findings in all: "
+                               "how many changes lists, plus those left out of it")
     trend: list[TrendPoint] = Field(default_factory=list, description="Oldest first, this scan last")
+
+    @model_validator(mode="after")
+    def _every_change_listed_unless_counted(self) -> HistorySummary:
+        # A document written before changes were capped lists every change and has no total.
+        if "changes_total" not in self.model_fields_set:
+            self.changes_total = len(self.changes)
+        return self
 
 
 class PlanChange(BaseModel):

@@ -90,10 +90,10 @@ KILLER = textwrap.dedent("""
     from scanner.store import record_scan, writer
     from tests.test_history_store import _doc
 
-    def die(*_args):  # every scan row is in, the per-finding state is not: the transaction is open
+    def die(*_args):  # every page is in, findings' state included, the absences are not: the transaction is open
         os.kill(os.getpid(), signal.SIGKILL)
 
-    writer._upsert_state = die
+    writer._absences = die
     record_scan(sys.argv[1], _doc(datetime.now(UTC), "api", "worker"))
 """)
 
