@@ -189,7 +189,7 @@ def test_the_kept_changes_are_ranked_as_diff_ranks_them_whatever_order_they_come
 
 
 def test_the_html_report_says_how_many_changes_it_leaves_out() -> None:
-    from reports.html import render_html
+    import reports
 
     doc = _scans()[1]
     failing = next(f for f in doc.findings if f.status == "FAIL")
@@ -197,7 +197,7 @@ def test_the_html_report_says_how_many_changes_it_leaves_out() -> None:
     for _ in range(101):
         ranked.present(failing, "new")
     doc.history = HistorySummary(store="x", changes=ranked.listed(), changes_total=12_345)
-    shown = render_html(doc)
+    shown = reports.rendered(doc, "html").decode()
     assert f'First 100 of 12345 changes; <span class="mono">ztscan history show {doc.scan.id}</span>' in shown
     doc.history = HistorySummary(store="x", changes=ranked.listed()[:100])  # written before the cap: all listed
-    assert "First 100 of" not in render_html(doc)
+    assert "First 100 of" not in reports.rendered(doc, "html").decode()
