@@ -93,8 +93,9 @@ def test_organization_members_hold_the_org_role_and_only_attached_aws_policies(m
     assert listed == {MANAGEMENT_ACCOUNT, *members}
     sts = session.client("sts", endpoint_url=moto_endpoint)
     keys = sts.assume_role(RoleArn=f"arn:aws:iam::{members[0]}:role/{ORG_ROLE}", RoleSessionName="bench")["Credentials"]
-    iam = boto3.client("iam", endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id=keys["AccessKeyId"],
-                       aws_secret_access_key=keys["SecretAccessKey"], aws_session_token=keys["SessionToken"])
+    iam = boto3.client("iam", endpoint_url=moto_endpoint, region_name="us-east-1",
+                       aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+                       aws_session_token=keys["SessionToken"])
     details = iam.get_account_authorization_details(Filter=["Role", "AWSManagedPolicy"])
     assert {r["RoleName"] for r in details["RoleDetailList"]} == {ORG_ROLE, "admin"}
     assert [p["Arn"] for p in details["Policies"]] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
