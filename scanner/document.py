@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -244,6 +244,11 @@ class ScanDocument(BaseModel):
         """Each function with its findings and score, one at a time: what every report iterates."""
         yield from self._source if self._source is not None else MemoryResults(
             self.functions, self.findings, self.scores.functions)
+
+    def update_results(self, results: Sequence[FunctionResult]) -> None:
+        """Write back findings stamped after the fact (history's deltas) to where results() reads them."""
+        if self._source is not None:
+            self._source.update(results)
 
     @property
     def function_count(self) -> int:

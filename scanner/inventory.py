@@ -10,10 +10,11 @@ Conventions every provider follows, because checks rely on them:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_serializer, model_validator
 
 
 class Model(BaseModel):
@@ -69,6 +70,10 @@ class IdentityFacts(Model):
     trust: list[TrustPrincipal] | None = Field(
         None, description="Who may assume the identity (AWS role trust policy); None where not applicable"
     )
+
+    @field_serializer("shared_with")
+    def _shared_with(self, value: Sequence[str]) -> list[str]:
+        return list(value)  # the engine fills it with a view of the identity's group (scanner.engine.SharedWith)
 
 
 class InvocationPath(Model):

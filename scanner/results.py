@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,6 +31,9 @@ class ResultSource(Protocol):
 
     def __len__(self) -> int: ...
 
+    def update(self, results: Sequence[FunctionResult]) -> None:
+        """Keep what was added to these results' findings since they were read (history's deltas)."""
+
 
 class MemoryResults:
     """Results of a document held in memory (a small scan, or one read back from a file)."""
@@ -49,3 +52,6 @@ class MemoryResults:
 
     def __len__(self) -> int:
         return len(self._functions)
+
+    def update(self, results: Sequence[FunctionResult]) -> None:
+        """Nothing to do: the results handed out are the ones held."""

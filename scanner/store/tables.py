@@ -100,8 +100,15 @@ scan_functions = Table(
     Column("account", String(128), nullable=False),
     Column("region", String(64), nullable=False),
     Column("name", Text, nullable=False),
+    # Filled by a streaming scan's spill store only (history keeps findings, not facts): the function's
+    # facts as collected, then its findings and score once checked.
+    Column("facts", Text),
+    Column("result", Text),
 )
 Index("ix_scan_functions_scan", scan_functions.c.scan_id)
+Index("ix_scan_functions_function", scan_functions.c.scan_id, scan_functions.c.function_id)
+Index("ix_scan_functions_order", scan_functions.c.scan_id, scan_functions.c.provider, scan_functions.c.account,
+      scan_functions.c.region, scan_functions.c.name, scan_functions.c.function_id)
 
 scan_findings = Table(
     "scan_findings", metadata,

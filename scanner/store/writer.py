@@ -131,7 +131,8 @@ def _write_scan(conn: Connection, doc: ScanDocument, kind: str, previous: str | 
                                     "error": x.error} for x in doc.targets))
     _append(conn, t.scan_scores, _scores(doc))
     _append(conn, t.scan_functions, ({"scan_id": sid, "function_id": fn.id, "provider": fn.provider,
-                                      "account": fn.account, "region": fn.region, "name": fn.name}
+                                      "account": fn.account, "region": fn.region, "name": fn.name,
+                                      "facts": None, "result": None}  # history keeps findings, not facts
                                      for fn in doc.functions))
     _append(conn, t.scan_findings, (
         {"scan_id": sid, "finding_id": f.id, "check_id": f.check_id, "title": f.title, "pillar": f.pillar.value,
