@@ -103,7 +103,7 @@ def executor_option(executor: str) -> Iterator[tuple[list[str], tuple[int, ...]]
     else:
         from distributed import Client, LocalCluster
 
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
             pids = tuple(client.run(os.getpid).values())
             yield ["--executor", cluster.scheduler_address.replace("tcp://", "dask://")], pids
