@@ -153,13 +153,15 @@ def serve_warm(port: int, ready: Callable[[], None]) -> None:
     """Serve this process's moto backends on a loopback port, warm every service a scan reads, call
     ``ready``, and serve until the process is ended (SIGTERM)."""
     import boto3
+    from botocore.config import Config
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    patient = Config(read_timeout=900, retries={"max_attempts": 1})  # a cold service on a busy machine: minutes
     for service, read in WARM_UP:
-        getattr(session.client(service, endpoint_url=f"http://127.0.0.1:{port}"), read)()
+        getattr(session.client(service, endpoint_url=f"http://127.0.0.1:{port}", config=patient), read)()
     ready()
     threading.Event().wait()
