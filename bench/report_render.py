@@ -29,27 +29,28 @@ from scanner.secret_values import classify
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def synthetic_function(i: int) -> ServerlessFunction:
+    provider = ("aws", "azure", "gcp")[i % 3]
+    bare = ServerlessFunction(provider=provider, account=f"acct-{i % 12}", region=f"region-{i % 6}",
+                              id=f"{provider}:function:fn-{i:05d}", name=f"fn-{i:05d}", kind="bench",
+                              tags={"team": f"t{i % 40}", "env": "prod" if i % 2 else "dev"})
+    # A synthetic estate where every fact was read: its defaults are the facts.
+    fn = ServerlessFunction.model_validate(bare.model_dump(exclude_computed_fields=True))
+    fn.identity.kind = "aws_iam_role"
+    fn.identity.principal = f"role-{i % 50}"
+    if i % 7 == 0:
+        fn.identity.admin = [Grant(source="AdministratorAccess", actions=["*"], resources=["*"], reason="all")]
+    if i % 5 == 0:
+        fn.network.invocation = [InvocationPath(via="function_url", principal="*", principal_kind="anonymous",
+                                                auth="none", evidence="function URL AuthType NONE")]
+    fn.secrets.settings = [classify("TABLE", f"t{i}"), classify("API_KEY", f"k{i}-Xy7Qw9Lm2Pz8Rt5Vb3Nc6")]
+    fn.runtime.name = ("python3.9", "node|22", "python312")[i % 3]
+    fn.runtime.deprecated_on = date(2025, 12, 15) if i % 4 == 0 else None
+    return fn
+
+
 def estate(count: int) -> list[ServerlessFunction]:
-    functions = []
-    for i in range(count):
-        provider = ("aws", "azure", "gcp")[i % 3]
-        bare = ServerlessFunction(provider=provider, account=f"acct-{i % 12}", region=f"region-{i % 6}",
-                                  id=f"{provider}:function:fn-{i:05d}", name=f"fn-{i:05d}", kind="bench",
-                                  tags={"team": f"t{i % 40}", "env": "prod" if i % 2 else "dev"})
-        # A synthetic estate where every fact was read: its defaults are the facts.
-        fn = ServerlessFunction.model_validate(bare.model_dump(exclude_computed_fields=True))
-        fn.identity.kind = "aws_iam_role"
-        fn.identity.principal = f"role-{i % 50}"
-        if i % 7 == 0:
-            fn.identity.admin = [Grant(source="AdministratorAccess", actions=["*"], resources=["*"], reason="all")]
-        if i % 5 == 0:
-            fn.network.invocation = [InvocationPath(via="function_url", principal="*", principal_kind="anonymous",
-                                                    auth="none", evidence="function URL AuthType NONE")]
-        fn.secrets.settings = [classify("TABLE", f"t{i}"), classify("API_KEY", f"k{i}-Xy7Qw9Lm2Pz8Rt5Vb3Nc6")]
-        fn.runtime.name = ("python3.9", "node|22", "python312")[i % 3]
-        fn.runtime.deprecated_on = date(2025, 12, 15) if i % 4 == 0 else None
-        functions.append(fn)
-    return functions
+    return [synthetic_function(i) for i in range(count)]
 
 
 def timed(label: str, render, *args) -> object:  # type: ignore[no-untyped-def]

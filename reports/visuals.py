@@ -17,7 +17,7 @@ from reports.charts.svg import BLUE, GRADE_COLOURS, GREY, SEVERITY_COLOURS
 from scanner.document import AttackPath, RemediationPlan, ScanDocument
 from scanner.findings import Pillar, Severity
 from scanner.inventory import ServerlessFunction
-from scanner.remediation_plan import build_plan
+from scanner.remediation_plan import plan_of_results
 
 HEAT_MAP_ROWS = 40  # the lowest-scored accounts; the grades table lists them all
 GRAPHS = 50  # attack paths drawn; the rest are listed as text
@@ -105,4 +105,4 @@ def path_graphs(doc: ScanDocument) -> list[PathGraph]:
 
 def plan_of(doc: ScanDocument) -> RemediationPlan | None:
     """The scan's plan; a document saved before plans existed still holds the findings that make one."""
-    return doc.remediation_plan or build_plan(doc.functions, doc.findings, doc.checks)
+    return doc.remediation_plan or plan_of_results(doc.results(), doc.checks)

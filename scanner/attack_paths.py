@@ -9,7 +9,6 @@ identity can reach, from the function's invocation paths as collected.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 
 from scanner.document import AttackPath
@@ -71,29 +70,30 @@ def _chains(fn: ServerlessFunction | None, impact: list[Finding]) -> list[str]:
     return [f"internet -> {door} -> {fn.name}{reaches}" for door in doors]
 
 
-def find_paths(findings: list[Finding], functions: list[ServerlessFunction] | None = None) -> list[AttackPath]:
-    by_id = {fn.id: fn for fn in functions or []}
-    failing: dict[str, dict[str, Finding]] = defaultdict(dict)
-    for f in findings:
-        if f.status == Status.FAIL:
-            failing[f.resource_id][f.check_id] = f
-    paths = []
-    for function_id, by_check in failing.items():
-        found: set[str] = set()
-        for rule in RULES:
-            entry = [by_check[c] for c in rule.entry if c in by_check]
-            impact = [by_check[c] for c in rule.impact if c in by_check]
-            if not entry or (rule.impact and not impact) or rule.superseded_by in found:
-                continue
-            found.add(rule.kind)
-            joined = entry + impact
-            first = joined[0]
-            paths.append(AttackPath(
-                id=_path_id(rule.kind, function_id), kind=rule.kind, title=rule.title, severity=rule.severity,
-                function_id=function_id, function_name=first.resource_name, provider=first.provider,
-                account=first.account, region=first.region,
-                facts=(_chains(by_id.get(function_id), impact) if rule.entry == ANONYMOUS_INVOKE else [])
-                + [fact for f in joined for fact in _facts(f)],
-                finding_ids=[f.id for f in joined], waived=all(f.waived for f in joined),
-            ))
+def function_paths(fn: ServerlessFunction, findings: list[Finding]) -> list[AttackPath]:
+    """The paths on one function, from its own findings (a path never joins two functions)."""
+    by_check = {f.check_id: f for f in findings if f.status == Status.FAIL}
+    paths: list[AttackPath] = []
+    found: set[str] = set()
+    for rule in RULES:
+        entry = [by_check[c] for c in rule.entry if c in by_check]
+        impact = [by_check[c] for c in rule.impact if c in by_check]
+        if not entry or (rule.impact and not impact) or rule.superseded_by in found:
+            continue
+        found.add(rule.kind)
+        joined = entry + impact
+        first = joined[0]
+        paths.append(AttackPath(
+            id=_path_id(rule.kind, fn.id), kind=rule.kind, title=rule.title, severity=rule.severity,
+            function_id=fn.id, function_name=first.resource_name, provider=first.provider,
+            account=first.account, region=first.region,
+            facts=(_chains(fn, impact) if rule.entry == ANONYMOUS_INVOKE else [])
+            + [fact for f in joined for fact in _facts(f)],
+            finding_ids=[f.id for f in joined], waived=all(f.waived for f in joined),
+        ))
+    return paths
+
+
+def ranked(paths: list[AttackPath]) -> list[AttackPath]:
+    """Worst first; a stable sort, so equal paths keep the order their functions were scanned in."""
     return sorted(paths, key=lambda p: (-p.severity.rank, _RANK[p.kind], p.function_name))

@@ -9,16 +9,30 @@ from scanner.findings import CheckMeta, Finding, Status
 from scanner.frameworks import FRAMEWORKS
 
 
-def _control(control: str, check_ids: list[str], findings: list[Finding]) -> ComplianceControl | None:
-    mine = [f for f in findings if f.check_id in check_ids and not f.waived]
-    failing = sum(f.status == Status.FAIL for f in mine)
-    passing = sum(f.status == Status.PASS for f in mine)
-    unassessed = sum(f.status == Status.NOT_ASSESSED for f in mine)
-    if not (failing or passing or unassessed):
-        return None  # nothing in scope: the control does not apply to this estate
-    status = Status.FAIL if failing else Status.NOT_ASSESSED if unassessed else Status.PASS
-    return ComplianceControl(control=control, checks=sorted(check_ids), status=status, failing=failing,
-                             passing=passing, not_assessed=unassessed)
+class CheckCounts:
+    """Per check: how many unwaived findings failed, passed and could not be assessed."""
+
+    _STATUSES = (Status.FAIL, Status.PASS, Status.NOT_ASSESSED)
+
+    def __init__(self) -> None:
+        self.by_check: dict[str, list[int]] = {}
+
+    def add(self, findings: list[Finding]) -> None:
+        for f in findings:
+            if not f.waived and f.status in self._STATUSES:
+                counts = self.by_check.setdefault(f.check_id, [0, 0, 0])
+                counts[self._STATUSES.index(f.status)] += 1
+
+    def control(self, control: str, check_ids: list[str]) -> ComplianceControl | None:
+        failing = passing = unassessed = 0
+        for check_id in set(check_ids):
+            f, p, n = self.by_check.get(check_id, (0, 0, 0))
+            failing, passing, unassessed = failing + f, passing + p, unassessed + n
+        if not (failing or passing or unassessed):
+            return None  # nothing in scope: the control does not apply to this estate
+        status = Status.FAIL if failing else Status.NOT_ASSESSED if unassessed else Status.PASS
+        return ComplianceControl(control=control, checks=sorted(check_ids), status=status, failing=failing,
+                                 passing=passing, not_assessed=unassessed)
 
 
 def _control_key(control: str) -> tuple[tuple[int, int, str], ...]:
@@ -28,7 +42,7 @@ def _control_key(control: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def evaluate(
-    checks: list[CheckMeta], findings: list[Finding], only: list[str] | None = None
+    checks: list[CheckMeta], counts: CheckCounts, only: list[str] | None = None
 ) -> list[ComplianceFramework]:
     mapped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for meta in checks:
@@ -40,7 +54,7 @@ def evaluate(
         if only and framework_id not in only:
             continue
         evaluated = [c for control, ids in sorted(controls.items(), key=lambda kv: _control_key(kv[0]))
-                     if (c := _control(control, ids, findings))]
+                     if (c := counts.control(control, ids))]
         if not evaluated:
             continue
         assessed = [c for c in evaluated if c.status in (Status.PASS, Status.FAIL)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -264,28 +263,13 @@ class ScanDocument(BaseModel):
         )
 
     def failing(self, at_least: Severity) -> list[Finding]:
-        return [
-            f
-            for f in self.findings
-            if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank
-        ]
+        return [f for r in self.results() for f in r.findings
+                if f.status == Status.FAIL and not f.waived and f.severity.rank >= at_least.rank]
 
-
-def summarise(functions: list[ServerlessFunction], findings: list[Finding], targets: list[TargetStatus]) -> Summary:
-    by_status = {s.value: 0 for s in Status}
-    by_severity = {s.value: 0 for s in Severity}
-    for f in findings:
-        by_status[f.status.value] += 1
-        if f.status == Status.FAIL and not f.waived:
-            by_severity[f.severity.value] += 1
-    unknown = Counter(path for fn in functions for path in fn.unknown)
-    return Summary(
-        functions=len(functions),
-        findings_by_status=by_status,
-        failures_by_severity=by_severity,
-        targets_incomplete=sum(t.status != "complete" for t in targets),
-        unknown_facts=dict(unknown.most_common()),
-    )
+    def gate_trips(self, at_least: Severity) -> bool:
+        """Any unwaived failure at or above the severity (from the summary: no pass over the findings)."""
+        return any(n for severity, n in self.summary.failures_by_severity.items()
+                   if Severity(severity).rank >= at_least.rank)
 
 
 def json_schema() -> dict[str, Any]:

@@ -15,8 +15,8 @@ assessed has no grade ("n/a", with the reason), never an A.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from statistics import mean
+from collections import Counter
+from collections.abc import Iterable
 
 from scanner.document import FunctionScore, GroupScore, Score, Scores
 from scanner.findings import Finding, Pillar, Severity, Status
@@ -32,6 +32,22 @@ def grade(score: float) -> str:
     return next(letter for floor, letter in GRADES if score >= floor)
 
 
+def failing_score(severities: Iterable[Severity]) -> tuple[int, dict[str, int], str | None]:
+    """An assessed scope's score from its failing unwaived findings' severities: value, counts, cap."""
+    counts: dict[str, int] = {}
+    penalty = 0
+    for severity in severities:  # a plain loop: the plan's ranking calls this once per change it weighs
+        counts[severity.value] = counts.get(severity.value, 0) + 1
+        penalty += PENALTY[severity]
+    value = max(0, 100 - penalty)
+    for severity, cap in CAP.items():
+        if counts.get(severity.value):
+            # Named even when the penalties already took the score below the cap: the cap still
+            # decides that fixing everything else cannot lift the grade past it.
+            return min(value, cap), counts, f"{counts[severity.value]} {severity.value} finding(s)"
+    return value, counts, None
+
+
 def score_findings(findings: list[Finding]) -> Score:
     applicable = [f for f in findings if f.status != Status.NOT_APPLICABLE]
     assessed = sum(f.status in (Status.PASS, Status.FAIL) for f in applicable)
@@ -39,54 +55,82 @@ def score_findings(findings: list[Finding]) -> Score:
         why = "nothing could be assessed" if applicable else "no check applies"
         return Score(score=None, grade=NO_GRADE, reason=why, applicable=len(applicable),
                      coverage=0.0 if applicable else None)
-    failing = [f for f in applicable if f.status == Status.FAIL and not f.waived]
-    counts = Counter(f.severity.value for f in failing)
-    value = max(0, 100 - sum(PENALTY[f.severity] for f in failing))
-    capped_by = None
-    for severity, cap in CAP.items():
-        if counts.get(severity.value):
-            # Named even when the penalties already took the score below the cap: the cap still
-            # decides that fixing everything else cannot lift the grade past it.
-            value, capped_by = min(value, cap), f"{counts[severity.value]} {severity.value} finding(s)"
-            break
-    return Score(score=value, grade=grade(value), failing=dict(counts), capped_by=capped_by, assessed=assessed,
+    value, counts, capped_by = failing_score(f.severity for f in applicable if f.status == Status.FAIL and not f.waived)
+    return Score(score=value, grade=grade(value), failing=counts, capped_by=capped_by, assessed=assessed,
                  applicable=len(applicable), coverage=assessed / len(applicable))
 
 
-def _mean(scores: list[Score]) -> Score:
-    graded = [s for s in scores if s.score is not None]
-    failing: Counter[str] = Counter()
-    for s in scores:
-        failing.update(s.failing)
-    assessed, applicable = sum(s.assessed for s in scores), sum(s.applicable for s in scores)
-    coverage = assessed / applicable if applicable else None
-    if not graded:
-        why = ("no function was scanned" if not scores
-               else "nothing could be assessed" if applicable else "no check applies")
-        return Score(score=None, grade=NO_GRADE, failing=dict(failing), reason=why, applicable=applicable,
-                     coverage=coverage)
-    value = round(mean(s.score for s in graded if s.score is not None))
-    return Score(score=value, grade=grade(value), failing=dict(failing), assessed=assessed, applicable=applicable,
-                 coverage=coverage)
-
-
-def _group(provider: str | None, account: str | None, members: list[FunctionScore]) -> GroupScore:
-    pillars = {p.value: _mean([m.pillars[p.value] for m in members if p.value in m.pillars]) for p in Pillar}
-    return GroupScore(provider=provider, account=account, overall=_mean([m.overall for m in members]),
-                      pillars=pillars, functions=len(members))
-
-
-def grade_all(functions: list[ServerlessFunction], findings: list[Finding]) -> Scores:
-    by_function: dict[str, list[Finding]] = defaultdict(list)
+def score_function(function_id: str, findings: list[Finding]) -> FunctionScore:
+    by_pillar: dict[Pillar, list[Finding]] = {p: [] for p in Pillar}
     for f in findings:
-        by_function[f.resource_id].append(f)
-    scored = []
-    for fn in functions:
-        own = by_function[fn.id]
-        pillars = {p.value: score_findings([f for f in own if f.pillar == p]) for p in Pillar}
-        scored.append(FunctionScore(function_id=fn.id, overall=score_findings(own), pillars=pillars))
-    by_account: dict[tuple[str, str], list[FunctionScore]] = defaultdict(list)
-    for fn, s in zip(functions, scored, strict=True):
-        by_account[(fn.provider, fn.account)].append(s)
-    accounts = [_group(p, a, members) for (p, a), members in sorted(by_account.items())]
-    return Scores(functions=scored, accounts=accounts, estate=_group(None, None, scored))
+        by_pillar[f.pillar].append(f)
+    return FunctionScore(function_id=function_id, overall=score_findings(findings),
+                         pillars={p.value: score_findings(own) for p, own in by_pillar.items()})
+
+
+class ScoreSum:
+    """The mean of many scores, kept as running sums so that no per-function list is needed."""
+
+    __slots__ = ("applicable", "assessed", "failing", "graded", "members", "points")
+
+    def __init__(self) -> None:
+        self.members = self.graded = self.points = self.assessed = self.applicable = 0
+        self.failing: Counter[str] = Counter()
+
+    def add(self, s: Score) -> None:
+        self.members += 1
+        if s.score is not None:
+            self.graded += 1
+            self.points += s.score
+        self.failing.update(s.failing)
+        self.assessed += s.assessed
+        self.applicable += s.applicable
+
+    def result(self) -> Score:
+        failing, applicable = dict(self.failing), self.applicable
+        coverage = self.assessed / applicable if applicable else None
+        if not self.graded:
+            why = ("no function was scanned" if not self.members
+                   else "nothing could be assessed" if applicable else "no check applies")
+            return Score(score=None, grade=NO_GRADE, failing=failing, reason=why, applicable=applicable,
+                         coverage=coverage)
+        value = round(self.points / self.graded)
+        return Score(score=value, grade=grade(value), failing=failing, assessed=self.assessed, applicable=applicable,
+                     coverage=coverage)
+
+
+class GroupSum:
+    """An account's or the estate's score: its functions' scores and pillar scores, folded one at a time."""
+
+    __slots__ = ("overall", "pillars")
+
+    def __init__(self) -> None:
+        self.overall = ScoreSum()
+        self.pillars = {p.value: ScoreSum() for p in Pillar}
+
+    def add(self, s: FunctionScore) -> None:
+        self.overall.add(s.overall)
+        for pillar, score in s.pillars.items():
+            self.pillars[pillar].add(score)
+
+    def result(self, provider: str | None, account: str | None) -> GroupScore:
+        return GroupScore(provider=provider, account=account, overall=self.overall.result(),
+                          pillars={p: total.result() for p, total in self.pillars.items()},
+                          functions=self.overall.members)
+
+
+class Grades:
+    """Per account and for the estate; each function's own score goes out with its result, not kept here."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[tuple[str, str], GroupSum] = {}
+        self.estate = GroupSum()
+
+    def add(self, fn: ServerlessFunction, s: FunctionScore) -> None:
+        self.accounts.setdefault((fn.provider, fn.account), GroupSum()).add(s)
+        self.estate.add(s)
+
+    def scores(self) -> Scores:
+        return Scores(accounts=[total.result(p, a) for (p, a), total in sorted(self.accounts.items())],
+                      estate=self.estate.result(None, None))
+

@@ -5,16 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from scanner import compliance, registry, runtimes
-from scanner.attack_paths import find_paths
+from scanner import registry, runtimes
 from scanner.collected import mark_uncollected
-from scanner.document import ScanDocument, ScanMeta, summarise
-from scanner.engine import evaluate, link_shared_identities
+from scanner.document import ScanDocument, ScanMeta
+from scanner.engine import evaluate_function, link_shared_identities
 from scanner.findings import Severity
-from scanner.grading import grade_all
 from scanner.provider import Collection, ProgressSink, Provider
-from scanner.remediation_plan import build_plan
-from scanner.waivers import Waiver, apply_waivers
+from scanner.totals import Totals
+from scanner.waivers import Waiver
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -27,7 +25,7 @@ def assemble(
     collections: dict[str, Collection], started: datetime, scan_date: date | None = None,
     waivers: list[Waiver] | None = None, frameworks: list[str] | None = None,
 ) -> ScanDocument:
-    """Checks, then waivers, then what is derived from the findings: paths, grades, compliance."""
+    """Checks, then per function waivers, grades and every total (scanner/totals.py)."""
     scan_date = scan_date or started.date()
     functions = [fn for c in collections.values() for fn in c.functions]
     targets = [t for c in collections.values() for t in c.targets]
@@ -35,8 +33,10 @@ def assemble(
         mark_uncollected(fn)
     link_shared_identities(functions)
     checks = registry.checks()
-    findings = evaluate(functions, checks, registry.ScanContext(scan_date=scan_date))
-    waiver_uses = apply_waivers(waivers or [], findings, functions, scan_date)
+    ctx = registry.ScanContext(scan_date=scan_date)
+    totals = Totals([c.meta for c in checks], waivers or [], scan_date, frameworks)
+    results = [totals.add(fn, evaluate_function(fn, checks, ctx)) for fn in functions]
+    agg = totals.finish(targets)
     return ScanDocument(
         scan=ScanMeta(
             id=str(uuid.uuid4()),
@@ -52,19 +52,20 @@ def assemble(
         targets=targets,
         checks=[c.meta for c in checks],
         functions=functions,
-        findings=findings,
-        attack_paths=find_paths(findings, functions),
-        scores=grade_all(functions, findings),
-        compliance=compliance.evaluate([c.meta for c in checks], findings, frameworks),
-        waivers=waiver_uses,
-        summary=summarise(functions, findings, targets),
-        remediation_plan=build_plan(functions, findings, [c.meta for c in checks]),
+        findings=[f for r in results for f in r.findings],
+        attack_paths=agg.attack_paths,
+        # In memory the document still lists each function's score (schema 1.x); a streaming scan spills them.
+        scores=agg.scores.model_copy(update={"functions": [r.score for r in results]}),
+        compliance=agg.compliance,
+        waivers=agg.waivers,
+        summary=agg.summary,
+        remediation_plan=agg.remediation_plan,
     )
 
 
 def exit_code(doc: ScanDocument, fail_on: Severity | None) -> int:
     """1 when the gate trips (it matters most to CI), else 3 when something went unassessed."""
-    if fail_on is not None and doc.failing(fail_on):
+    if fail_on is not None and doc.gate_trips(fail_on):
         return EXIT_FINDINGS
     if doc.incomplete:
         return EXIT_INCOMPLETE

@@ -64,21 +64,37 @@ def load_waivers(path: Path) -> list[Waiver]:
         raise OptionsError(f"waiver file {path}: {where}: {err['msg']}") from exc
 
 
-def apply_waivers(waivers: list[Waiver], findings: list[Finding], functions: list[ServerlessFunction],
-                  today: date) -> list[WaiverUse]:
-    by_id = {fn.id: fn for fn in functions}
-    uses = []
-    for waiver in waivers:
-        expired = waiver.expires < today
-        matched = 0
-        if not expired:
-            for finding in findings:
-                if not finding.waived and waiver.matches(finding, by_id.get(finding.resource_id)):
+class WaiverIndex:
+    """Applies waivers one function at a time. Each finding is tried only against the waivers whose check
+    glob matches its check id (globbed over the catalogue once), in file order: the first match waives it."""
+
+    def __init__(self, waivers: list[Waiver], check_ids: list[str], today: date) -> None:
+        self.waivers = waivers
+        self.expired = [w.expires < today for w in waivers]
+        self.matched = [0] * len(waivers)
+        self._by_check = {check_id: self._candidates(check_id) for check_id in check_ids}
+
+    def _candidates(self, check_id: str) -> tuple[int, ...]:
+        return tuple(i for i, w in enumerate(self.waivers)
+                     if not self.expired[i] and fnmatch.fnmatchcase(check_id, w.check))
+
+    def apply(self, fn: ServerlessFunction, findings: list[Finding]) -> None:
+        for finding in findings:
+            if finding.waived:
+                continue
+            candidates = self._by_check.get(finding.check_id)
+            if candidates is None:  # a check the catalogue given to the index lacks: globbed once, then kept
+                candidates = self._by_check[finding.check_id] = self._candidates(finding.check_id)
+            for i in candidates:
+                waiver = self.waivers[i]
+                if waiver.matches(finding, fn):
                     finding.waived = True
                     finding.waiver = {"reason": waiver.reason, "owner": waiver.owner,
                                       "expires": waiver.expires.isoformat()}
-                    matched += 1
-        uses.append(WaiverUse(check_id=waiver.check, resource=waiver.resource, reason=waiver.reason,
-                              owner=waiver.owner, expires=waiver.expires.isoformat(), expired=expired,
-                              matched=matched))
-    return uses
+                    self.matched[i] += 1
+                    break
+
+    def uses(self) -> list[WaiverUse]:
+        return [WaiverUse(check_id=w.check, resource=w.resource, reason=w.reason, owner=w.owner,
+                          expires=w.expires.isoformat(), expired=expired, matched=matched)
+                for w, expired, matched in zip(self.waivers, self.expired, self.matched, strict=True)]

@@ -18,10 +18,10 @@ from scanner.demo.aws import fixtures
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
 from scanner.document import ScanDocument
 from scanner.findings import Status
-from scanner.grading import grade_all
+from scanner.grading import Grades, score_function
 from scanner.inventory import Grant, InvocationPath, ServerlessFunction
 from scanner.provider import Collection
-from scanner.remediation_plan import build_plan
+from scanner.remediation_plan import plan_of_results
 from scanner.run import assemble
 from tests.conftest import CliResult, run_cli
 
@@ -44,13 +44,16 @@ def _doc(functions: list[ServerlessFunction]) -> ScanDocument:
 
 
 def _replay(doc: ScanDocument, upto: int) -> int:
-    """The estate score with the first `upto` changes' findings passing, by grading.grade_all itself."""
+    """The estate score with the first `upto` changes' findings passing, by grading itself."""
     fixed = set()
     for change in doc.remediation_plan.changes[:upto]:
         fixed |= {f.id for f in doc.findings if f.status == Status.FAIL and not f.waived
                   and f.check_id in change.checks and f.resource_id in change.functions}
     findings = [dataclasses.replace(f, status=Status.PASS) if f.id in fixed else f for f in doc.findings]
-    return grade_all(doc.functions, findings).estate.overall.score
+    grades = Grades()
+    for fn in doc.functions:
+        grades.add(fn, score_function(fn.id, [f for f in findings if f.resource_id == fn.id]))
+    return grades.scores().estate.overall.score
 
 
 def test_one_role_is_one_change_touching_every_function_that_runs_as_it() -> None:
@@ -92,7 +95,7 @@ def test_waived_findings_are_not_planned_and_an_empty_estate_has_no_plan() -> No
     waived = _doc([_fn(0, "role/a", public=True)])
     for f in waived.findings:
         f.waived = True
-    assert build_plan(waived.functions, waived.findings, waived.checks) is None
+    assert plan_of_results(waived.results(), waived.checks) is None
     assert _doc([]).remediation_plan is None
 
 
