@@ -21,6 +21,7 @@ from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
+from scanner.memory import limit_arenas, release_garbage
 from scanner.outputs import OutputError
 from scanner.plan_cli import plan
 from scanner.progress import make_progress
@@ -122,10 +123,12 @@ def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
     check_formats(scan_opts.formats)  # before a long scan, not after it
     started = datetime.now(UTC)
     collections = {}
+    limit_arenas()
     with make_progress(quiet) as progress:
         for provider in providers:
             progress.note(f"collecting {provider.title}")
             collections[provider.name] = provider.collect(progress)
+    release_garbage()
     waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
     doc = assemble(collections, started, _parse_scan_date(scan_opts.scan_date), waivers,
                    resolve_frameworks(scan_opts.compliance))

@@ -24,10 +24,9 @@ STORE_HELP = "History store: a path or database URL (default: ZTSCAN_STORE, else
 
 def keep_history(doc: ScanDocument, opts: ScanOptions, say: Callable[[str], None], quiet: bool) -> bool:
     """Write the scan to the store unless --no-store; False (after one line) when the store failed."""
-    from scanner.store import StoreError, default_location, record_scan
-
     if opts.no_store:
         return True
+    from scanner.store import StoreError, default_location, record_scan  # SQLAlchemy: only when history is kept
     try:
         history = record_scan(opts.store or default_location(), doc, opts.retain_days)
     except StoreError as exc:

@@ -6,6 +6,7 @@ for an unknown fact: reading it raises ``FactUnknown`` and the engine records NO
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +21,13 @@ class FactUnknown(Exception):
         self.reason = reason
 
 
+@cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    # Checks read ~20,000 facts per 600 functions; pydantic's model_fields is a descriptor that checks for
+    # deprecated instance access on every read, which was a fifth of the check phase.
+    return frozenset(model.model_fields)
+
+
 class FactView:
     __slots__ = ("_model", "_prefix", "_unknown")
 
@@ -30,7 +38,7 @@ class FactView:
 
     def __getattr__(self, name: str) -> Any:
         path = f"{self._prefix}{name}"
-        if name in type(self._model).model_fields:
+        if name in _field_names(type(self._model)):
             self._refuse_if_unknown(path, below=False)
         else:
             # A property or method may read any field below this object.

@@ -50,7 +50,9 @@ load_errors: list[str] = []
 @cache
 def _catalogue(module_file: str) -> dict[str, Any]:
     """The metadata file beside a check module (checks/identity.py -> checks/identity.yaml)."""
-    data = yaml.safe_load(Path(module_file).with_suffix(".yaml").read_text(encoding="utf-8"))
+    # libyaml's loader when PyYAML has it: the same documents, parsed several times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(Path(module_file).with_suffix(".yaml").read_text(encoding="utf-8"), Loader=loader)
     return data if isinstance(data, dict) else {}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from scanner import registry
 from scanner.collected import mark_uncollected
 from scanner.demo import demo_providers
+from scanner.demo.aws.moto_server import moto_server
 from scanner.engine import evaluate, evaluate_function, link_shared_identities
 from scanner.inventory import Grant, InvocationPath, KeyFacts, ServerlessFunction
 from scanner.progress import LogProgress
@@ -33,6 +35,10 @@ SCAN_DATE = date(2026, 11, 28)
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[tuple[list[ServerlessFunction], list[TargetStatus]]]:
+    # moto keeps its state per process: clear what an earlier module in this worker seeded, or the demo's
+    # own seeding collides with it.
+    with moto_server() as endpoint:
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
     with demo_providers(quiet=True) as providers:
         collections = collect_all(providers, LogProgress(quiet=True))
     yield ([fn for c in collections.values() for fn in c.functions],

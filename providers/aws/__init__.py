@@ -72,6 +72,8 @@ class AwsProvider(Provider):
                     continue
                 progress.note(f"aws account {account.id} ({account.via}): {len(regions)} region(s)")
                 # Submitted before its regions: the FIFO pool starts it before any task that waits on it.
+                # Regions do not wait for it to start reading: the account's authorization details are one
+                # large response, and only the functions' identity facts need it.
                 iam = regions_pool.submit(AccountIam, account, api)
                 jobs += [((account, region),
                           regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress, share))
@@ -91,4 +93,4 @@ class AwsProvider(Provider):
     @staticmethod
     def _region(account: Account, region: str, api: Api, iam_job: Future[AccountIam], pool: ThreadPoolExecutor,
                 progress: ProgressSink, share: FairShare) -> tuple[list[ServerlessFunction], TargetStatus]:
-        return RegionCollector(account, region, api, iam_job.result(), pool, progress, share).collect()
+        return RegionCollector(account, region, api, iam_job, pool, progress, share).collect()

@@ -7,7 +7,7 @@ regional call can answer: its resource policies and URLs, with those of its alia
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from typing import Any
 
 from providers.aws import configuration as config
@@ -27,9 +27,9 @@ from scanner.provider import ProgressSink, TargetStatus
 
 
 class RegionCollector:
-    def __init__(self, account: Account, region: str, api: Api, iam: AccountIam, pool: Executor,
+    def __init__(self, account: Account, region: str, api: Api, iam: Future[AccountIam], pool: Executor,
                  progress: ProgressSink, share: FairShare) -> None:
-        self.account, self.region, self.iam, self.pool, self.progress = account, region, iam, pool, progress
+        self.account, self.region, self._iam, self.pool, self.progress = account, region, iam, pool, progress
         self.share = share
         self.api = api
         self._clients: dict[str, Any] = {}
@@ -49,7 +49,17 @@ class RegionCollector:
             self._clients[service] = made
         return self._clients[service]
 
+    @property
+    def iam(self) -> AccountIam:
+        """The account's IAM, waited for only where a fact needs it (it is read beside the regions)."""
+        return self._iam.result()
+
     def collect(self) -> tuple[list[ServerlessFunction], TargetStatus]:
+        found = self._collect()
+        self._iam.result()  # an account whose IAM read crashed fails each of its regions, as before
+        return found
+
+    def _collect(self) -> tuple[list[ServerlessFunction], TargetStatus]:
         try:
             configs = [f for page in self.lam.get_paginator("list_functions").paginate() for f in page["Functions"]]
         except AWS_ERRORS as exc:

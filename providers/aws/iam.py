@@ -33,6 +33,10 @@ class AccountIam:
                 self._managed.update(default_versions(page.get("Policies", [])))
         except (ClientError, BotoCoreError) as exc:
             self.error = describe(exc, "iam:GetAccountAuthorizationDetails")
+        # The details list every AWS managed policy (about 1,500 documents); a scan keeps the few its roles use.
+        used = {a["PolicyArn"] for r in self._roles.values() for a in r.get("AttachedManagedPolicies", [])}
+        used |= {(r.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn") for r in self._roles.values()}
+        self._managed = {arn: doc for arn, doc in self._managed.items() if arn in used}
 
     def role(self, arn: str) -> dict[str, Any] | None:
         return self._roles.get(arn)

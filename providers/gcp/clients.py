@@ -1,6 +1,8 @@
 """Credentials, API clients and the retry policy, built once per scan and shared by threads.
 
-The GAPIC clients are thread-safe; one REST session each keeps connections pooled.
+The GAPIC clients are thread-safe; one REST session each keeps connections pooled. Every session,
+the clients' and our own, sends through one paced adapter (``pacing``), so all the scan's threads
+share the buckets of Google's per-project quotas.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from google.auth.transport.requests import AuthorizedSession
 from google.cloud import functions_v1, functions_v2, kms_v1, resourcemanager_v3, run_v2
 
 from providers.gcp.options import GcpOptions
+from providers.gcp.pacing import QUOTAS, pace
+from scanner.pacing import Pacer, configured_quotas
 from scanner.provider import ProviderConfigError
 
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform.read-only"]
@@ -51,8 +55,8 @@ class Rest:
     emulator, a proxy) replaces ``https://<service>.googleapis.com``; errors become the same
     ``google.api_core`` exceptions the GAPIC clients raise."""
 
-    def __init__(self, credentials: Credentials, endpoint: str | None) -> None:
-        self._session = AuthorizedSession(credentials)
+    def __init__(self, credentials: Credentials, endpoint: str | None, pacer: Pacer) -> None:
+        self._session = pace(AuthorizedSession(credentials), pacer)
         self._endpoint = endpoint.rstrip("/") if endpoint else None
 
     def get(self, service: str, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
@@ -111,15 +115,30 @@ def build(options: GcpOptions) -> Clients:
         kwargs |= {"transport": "rest", "client_options": {"api_endpoint": options.gcp_endpoint}}
     else:
         kwargs |= {"transport": "rest"}
-    rest = Rest(creds, options.gcp_endpoint)
+    pacer = Pacer(configured_quotas(QUOTAS, options.rates))
+
+    def paced(client_class: Any) -> Any:
+        client = client_class(**kwargs)
+        # The REST transport's requests session is private, but it is the one place that sees every
+        # HTTP attempt (the api_core retry's too); the generated per-RPC interceptors see calls.
+        session = getattr(client.transport, "_session", None)
+        if not isinstance(session, AuthorizedSession):
+            raise ProviderConfigError(
+                f"gcp: {client_class.__name__}'s REST transport has no requests session to pace "
+                "(an unsupported google-cloud client library release)"
+            )
+        pace(session, pacer)
+        return client
+
+    rest = Rest(creds, options.gcp_endpoint, pacer)
     return Clients(
-        projects=resourcemanager_v3.ProjectsClient(**kwargs),
-        functions_v1=functions_v1.CloudFunctionsServiceClient(**kwargs),
-        functions_v2=functions_v2.FunctionServiceClient(**kwargs),
-        run=run_v2.ServicesClient(**kwargs),
-        folders=resourcemanager_v3.FoldersClient(**kwargs),
-        organizations=resourcemanager_v3.OrganizationsClient(**kwargs),
-        kms=kms_v1.KeyManagementServiceClient(**kwargs),
+        projects=paced(resourcemanager_v3.ProjectsClient),
+        functions_v1=paced(functions_v1.CloudFunctionsServiceClient),
+        functions_v2=paced(functions_v2.FunctionServiceClient),
+        run=paced(run_v2.ServicesClient),
+        folders=paced(resourcemanager_v3.FoldersClient),
+        organizations=paced(resourcemanager_v3.OrganizationsClient),
+        kms=paced(kms_v1.KeyManagementServiceClient),
         iam=IamRoles(rest),
         rest=rest,
     )

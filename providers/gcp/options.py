@@ -6,6 +6,8 @@ import re
 
 from pydantic import Field, field_validator
 
+from providers.gcp.pacing import QUOTAS
+from scanner.pacing import rates_type
 from scanner.provider import ProviderOptions
 
 _PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^\d{6,20}$")
@@ -23,6 +25,10 @@ class GcpOptions(ProviderOptions):
         None, description="Send every Google API call to this base URL over REST (an emulator or proxy)"
     )
     anonymous: bool = Field(False, description="Send no credentials (for an emulator that wants none)")
+    rates: rates_type(QUOTAS) = Field(  # type: ignore[valid-type]
+        default_factory=dict, json_schema_extra={"flag": "--gcp-rate"},
+        description="Requests per second per project for a quota bucket (functions, resourcemanager, "
+                    "resourcemanager_search, kms, iam), or 'off'; default: Google's documented quotas")
 
     @field_validator("projects")
     @classmethod

@@ -78,6 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes: with Nagle on, the second waits for the client's delayed
     # ACK (about 40 ms a response).
     disable_nagle_algorithm = True
+    _connection: http.client.HTTPConnection | None = None
 
     def log_message(self, *args: Any) -> None:
         return None
@@ -108,15 +109,32 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _upstream(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[
             int, bytes, dict[str, str]]:
-        upstream = urlsplit(self.state.upstream)
-        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
+        # One kept-alive connection to moto per client connection: a new one per request cost moto a
+        # thread and the proxy a connect for each of a scan's thousands of requests.
+        conn = self._connection
+        if conn is None:
+            upstream = urlsplit(self.state.upstream)
+            conn = self._connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        reused = conn.sock is not None
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if not reused:
+                raise
+            # moto closed the idle connection before this request reached it: send it again on a new one.
+            conn.close()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
         payload = response.read()
-        conn.close()
         passthrough = {k: v for k, v in response.getheaders()
                        if k.lower() not in {"content-length", "transfer-encoding", "connection"}}
         return response.status, payload, passthrough
+
+    def finish(self) -> None:
+        super().finish()
+        if self._connection is not None:
+            self._connection.close()
 
     def _get_json(self, path: str, headers: dict[str, str]) -> Answer:
         status, payload, _ = self._upstream("GET", path, b"", headers)

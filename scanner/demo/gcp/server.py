@@ -8,7 +8,7 @@ service-account key file whose ``token_uri`` points here works through ``google.
 An *estate* is a plain dict (see ``estate.demo_estate``; ``builders`` makes its entries). This
 module is the HTTP side (authentication, fault injection, request counting); ``routes`` answers.
 Faults (``{"match": "...:getIamPolicy", "status": 403, "times": None}``) are injected by path
-substring; ``times=None`` means every time.
+substring; ``times=None`` means every time; ``retry_after`` adds that Retry-After header.
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ def _error(code: int, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN")}}
 
 
+class _Injected(ApiError):
+    """An armed fault's answer, with the headers it carries."""
+
+    def __init__(self, code: int, path: str, headers: dict[str, str]) -> None:
+        super().__init__(code, f"injected fault on {path}")
+        self.headers = headers
 
 
 class Emulator:
@@ -73,10 +79,14 @@ class Emulator:
         with self._lock:
             return sum(self.requests.values())
 
-    def arm(self, match: str, status: int, times: int | None = 1, method: str | None = None) -> None:
-        """Inject a fault: requests whose path contains ``match`` get ``status`` (``times=None``: always)."""
+    def arm(self, match: str, status: int, times: int | None = 1, method: str | None = None,
+            retry_after: int | None = None) -> None:
+        """Inject a fault: requests whose path contains ``match`` get ``status`` (``times=None``: always),
+        with a ``Retry-After`` header when given (as a quota's 429 may carry)."""
         with self._lock:
-            self.faults.append({"match": match, "status": status, "times": times, "method": method})
+            self.faults.append(
+                {"match": match, "status": status, "times": times, "method": method, "retry_after": retry_after}
+            )
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -145,10 +155,14 @@ class Emulator:
                 body = self.rfile.read(length) if length else b""
                 try:
                     status, payload = emulator._dispatch(method, self.path, self.headers, body)
+                    headers: dict[str, str] = {}
                 except ApiError as exc:
                     status, payload = exc.code, _error(exc.code, exc.message)
+                    headers = exc.headers if isinstance(exc, _Injected) else {}
                 data = json.dumps(payload).encode()
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -162,14 +176,14 @@ class Emulator:
 
         return Handler
 
-    def _fault(self, method: str, path: str) -> int | None:
+    def _fault(self, method: str, path: str) -> dict[str, Any] | None:
         with self._lock:
             for fault in self.faults:
                 if fault["match"] in path and fault.get("method") in (None, method) and fault["times"] != 0:
                     if fault["times"] is not None:
                         fault["times"] -= 1
                     self.fired[f"{fault['status']} {fault['match']}"] += 1
-                    return int(fault["status"])
+                    return fault
         return None
 
     def _authenticate(self, headers: Any) -> None:
@@ -201,9 +215,10 @@ class Emulator:
         with self._lock:
             self.requests[route] += 1
         self._authenticate(headers)
-        code = self._fault(method, path)
-        if code is not None:
-            raise ApiError(code, f"injected fault on {path}")
+        fault = self._fault(method, path)
+        if fault is not None:
+            after = fault.get("retry_after")
+            raise _Injected(int(fault["status"]), path, {} if after is None else {"Retry-After": str(after)})
         return 200, self.api.answer(route, path, query | self._body_options(body))
 
     @staticmethod
