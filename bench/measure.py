@@ -21,8 +21,10 @@ class Measured:
     seconds: float
     peak_rss_mib: float
     stderr: str
-    # Every other process seen in the watched trees (the command's descendants, e.g. shard workers,
-    # and the trees of `watch`): pid -> (command line, its own high-water RSS in MiB).
+    # Every other process seen in the watched trees for a second or more (the command's descendants,
+    # e.g. shard workers, and the trees of `watch`): pid -> (command line, its own high-water RSS in
+    # MiB). Shorter-lived ones are helpers (ctypes.util.find_library runs ldconfig): between fork and
+    # exec they still show the parent's command line and, until exec, its high-water mark.
     others: dict[int, tuple[str, float]] = field(default_factory=dict)
     cpu_seconds: float = 0.0  # user + system time of the command and the children it waited for
 
@@ -64,12 +66,13 @@ def run_measured(args: list[str], env: dict[str, str], watch: tuple[int, ...] = 
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak_kib = 0
-    others: dict[int, tuple[str, int]] = {}
+    others: dict[int, tuple[str, int, float, float]] = {}  # pid -> (command line, high-water KiB, seen from, to)
     while True:
         peak_kib = max(peak_kib, _high_water_kib(process.pid))
+        now = time.perf_counter()
         for pid in [*_descendants(process.pid), *watch, *(p for root in watch for p in _descendants(root))]:
-            name, seen = others.get(pid) or (_command_line(pid), 0)
-            others[pid] = (name, max(seen, _high_water_kib(pid)))
+            name, seen, first, _ = others.get(pid) or ("", 0, now, now)
+            others[pid] = (_command_line(pid) or name, max(seen, _high_water_kib(pid)), first, now)  # "": a zombie
         # wait4 rather than poll(): the CPU time of the child and of the children it waited for.
         reaped, status, usage = os.wait4(process.pid, os.WNOHANG)
         if reaped:
@@ -77,9 +80,10 @@ def run_measured(args: list[str], env: dict[str, str], watch: tuple[int, ...] = 
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
+    lasting = {pid: (name, kib / 1024) for pid, (name, kib, first, last) in others.items()
+               if pid in watch or last - first >= 1.0}
     return Measured(process.returncode, seconds, peak_kib / 1024, process.stderr.read() if process.stderr else "",
-                    {pid: (name, kib / 1024) for pid, (name, kib) in others.items()},
-                    usage.ru_utime + usage.ru_stime)
+                    lasting, usage.ru_utime + usage.ru_stime)
 
 
 def free_port() -> int:
