@@ -1,22 +1,27 @@
-"""Renderers: each turns a finished scan document into one file. A renderer never re-evaluates."""
+"""Renderers: each writes a finished scan document into a binary stream, in pieces. A renderer never
+re-evaluates, and reads the per-function bulk only by iterating ``doc.results()`` once."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from reports.html import ReportOptions, render_html
 from scanner.document import ScanDocument
 
-Renderer = Callable[..., str | bytes]
+Renderer = Callable[..., None]  # renderer(doc, out: BinaryIO), and (doc, out, options) for BRANDED ones
+Write = Callable[[BinaryIO], None]
 BRANDED = ("html", "pdf")  # renderers that take the consultant's ReportOptions
 
 
 def _renderers() -> dict[str, tuple[str, Renderer]]:
     from reports.csv import render_csv
     from reports.json import render_json
+    from reports.jsonl import render_jsonl
     from reports.junit import render_junit
     from reports.markdown import render_markdown
     from reports.ocsf import render_ocsf
@@ -25,6 +30,7 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
 
     return {
         "json": ("ztscan.json", render_json),
+        "jsonl": ("ztscan.jsonl", render_jsonl),
         "html": ("ztscan.html", render_html),
         "csv": ("ztscan.csv", render_csv),
         "junit": ("ztscan-junit.xml", render_junit),
@@ -33,8 +39,6 @@ def _renderers() -> dict[str, tuple[str, Renderer]]:
         "ocsf": ("ztscan.ocsf.json", render_ocsf),
         "pdf": ("ztscan.pdf", render_pdf),
     }
-
-
 def formats() -> list[str]:
     return list(_renderers())
 
@@ -52,31 +56,41 @@ def unavailable(fmt: str) -> str | None:
     return None
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write beside the target and rename, so a reader never sees half a report."""
+def _as_write(content: str | bytes | Write) -> Write:
+    if callable(content):
+        return content
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return lambda out: out.write(data)  # type: ignore[return-value]
+
+
+def write_atomic(path: Path, content: str | bytes | Write) -> None:
+    """Write beside the target and rename, so a reader never sees half a report. ``content`` may be a
+    function that writes into the temp file's stream, so a large report never exists as one string."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    data = content.encode("utf-8") if isinstance(content, str) else content
     umask = os.umask(0)
     os.umask(umask)
     try:
         os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a report is meant to be shared
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _as_write(content)(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def render(doc: ScanDocument, fmt: str, options: ReportOptions | None = None) -> tuple[str, str | bytes]:
-    """The report's file name and content."""
+def writer(doc: ScanDocument, fmt: str, options: ReportOptions | None = None) -> tuple[str, Write]:
+    """The report's file name, and the function that writes it into a binary stream."""
     filename, renderer = _renderers()[fmt]
-    return filename, renderer(doc, options) if fmt in BRANDED else renderer(doc)
+    if fmt in BRANDED:
+        return filename, lambda out: renderer(doc, out, options)
+    return filename, lambda out: renderer(doc, out)
 
 
-def write(doc: ScanDocument, fmt: str, out_dir: Path, options: ReportOptions | None = None) -> Path:
-    filename, content = render(doc, fmt, options)
-    path = out_dir / filename
-    write_atomic(path, content)
-    return path
+def rendered(doc: ScanDocument, fmt: str, options: ReportOptions | None = None) -> bytes:
+    """A report in memory, for tests and benchmarks of small documents; scans write with write()."""
+    buffer = io.BytesIO()
+    writer(doc, fmt, options)[1](buffer)
+    return buffer.getvalue()
+

@@ -2,6 +2,8 @@
 
 Summaries are rendered server-side; the inventory and the per-function pages are rendered in the
 browser from one embedded JSON payload, so a 5,000-function estate stays a few MB and one file.
+The functions are read once (reports/tally.py): each function's payload entry is written to a spool
+file as it passes, while the summaries gather; then the template streams out with the spool inside it.
 """
 
 from __future__ import annotations
@@ -9,18 +11,23 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
-from reports.visuals import path_graphs, plan_of, summary_charts, trend_charts
+from reports.streams import text_stream
+from reports.tally import WAIVED_ROWS, Tally, tally
+from reports.visuals import drawn_paths, path_graphs, summary_charts, trend_charts
 from scanner.diff import ScanDiff
 from scanner.document import ScanDocument
-from scanner.findings import Finding, Pillar, Status
+from scanner.findings import Pillar, Status
+from scanner.results import FunctionResult
 
 _env = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -49,27 +56,34 @@ def logo_uri(path: Path | None) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
-def _json_for_script(payload: Any) -> Markup:
+def _json_for_script(payload: Any) -> str:
     """JSON safe inside <script>: no '<' can close the element, whatever the cloud strings hold."""
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _payload(doc: ScanDocument, by_function: dict[str, list[Finding]]) -> dict[str, Any]:
-    check_ids = [c.id for c in doc.checks]
-    index = {cid: i for i, cid in enumerate(check_ids)}
-    scores = {s.function_id: s.overall for s in doc.scores.functions}
-    paths = defaultdict(list)
-    for p in doc.attack_paths:
-        paths[p.function_id].append([p.severity.value, p.title, p.facts])
-    functions = []
-    for fn in doc.functions:
-        findings = by_function.get(fn.id, [])
-        score = scores.get(fn.id)
-        functions.append({
+class _Payload:
+    """The browser's data: check metadata, then one entry per function, spooled to disk as they pass."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, doc: ScanDocument, spool: IO[str]) -> None:
+        self.index = {c.id: i for i, c in enumerate(doc.checks)}
+        self.paths: dict[str, list[list[Any]]] = defaultdict(list)
+        for p in doc.attack_paths:
+            self.paths[p.function_id].append([p.severity.value, p.title, p.facts])
+        checks = [{"id": c.id, "t": c.title, "sev": c.severity.value, "pl": c.pillar.value,
+                   "fix": {cloud: [r.console, r.cli or r.terraform or ""] for cloud, r in c.remediation.items()}}
+                  for c in doc.checks]
+        self.head = _json_for_script({"checks": checks})[:-1] + ',"functions":['
+        self.spool, self.separator = spool, ""
+
+    def add(self, result: FunctionResult) -> None:
+        fn, findings, score = result.function, result.findings, result.score
+        entry = {
             "n": fn.name, "p": fn.provider, "a": fn.account, "r": fn.region, "id": fn.id, "k": fn.kind,
             "rt": fn.runtime.name or fn.runtime.package_type or "",
-            "g": score.grade if score else "", "s": score.score if score else None,
+            "g": score.overall.grade if score else "", "s": score.overall.score if score else None,
             "f": sum(f.status == Status.FAIL and not f.waived for f in findings),
             "facts": {
                 "identity": fn.identity.principal or "none",
@@ -83,25 +97,28 @@ def _payload(doc: ScanDocument, by_function: dict[str, list[Finding]]) -> dict[s
             "unknown": [f"{k}: {v}" for k, v in fn.unknown.items()],
             # Passing and not-applicable checks are listed by id only: the evidence of failures is what
             # a reader needs, and it keeps a 5,000-function report small.
-            "x": [[index[f.check_id], _STATUS_CODE[f.status], int(f.waived),
+            "x": [[self.index[f.check_id], _STATUS_CODE[f.status], int(f.waived),
                    [e[:240] for e in f.evidence] if f.status in (Status.FAIL, Status.NOT_ASSESSED) else []]
-                  for f in findings if f.check_id in index],
-            "ap": paths.get(fn.id, []),
-        })
-    checks = [{"id": c.id, "t": c.title, "sev": c.severity.value, "pl": c.pillar.value,
-               "fix": {cloud: [r.console, r.cli or r.terraform or ""] for cloud, r in c.remediation.items()}}
-              for c in doc.checks]
-    return {"functions": functions, "checks": checks}
+                  for f in findings if f.check_id in self.index],
+            "ap": self.paths.get(fn.id, []),
+        }
+        self.spool.write(self.separator + _json_for_script(entry))
+        self.separator = ","
+
+    def chunks(self) -> Iterator[Markup]:
+        """The payload in pieces, for the template to stream (each piece is already safe in <script>)."""
+        yield Markup(self.head)
+        self.spool.seek(0)
+        while chunk := self.spool.read(self.CHUNK):
+            yield Markup(chunk)
+        yield Markup("]}")
 
 
-def pillar_rows(doc: ScanDocument) -> dict[str, list[dict[str, Any]]]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for f in doc.findings:
-        key = "WAIVED" if f.waived else f.status.value
-        counts[f.check_id][key] += 1
+def pillar_rows(doc: ScanDocument, counts: dict[str, Counter[str]]) -> dict[str, list[dict[str, Any]]]:
+    """Checks by pillar with their status counts (from the report's pass), most failing first."""
     rows: dict[str, list[dict[str, Any]]] = {p.value: [] for p in Pillar}
     for c in doc.checks:
-        rows[c.pillar.value].append({"meta": c, "counts": counts[c.id]})
+        rows[c.pillar.value].append({"meta": c, "counts": counts.get(c.id, Counter())})
     for items in rows.values():
         items.sort(key=lambda r: (-r["counts"]["FAIL"], -r["meta"].severity.rank, r["meta"].id))
     return rows
@@ -116,24 +133,26 @@ def top_risks_of(doc: ScanDocument, pillars: dict[str, list[dict[str, Any]]]) ->
     return risks[:8]
 
 
-def render_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
+def summaries(doc: ScanDocument, t: Tally) -> dict[str, Any]:
+    """What the HTML and PDF templates share, from the document's aggregates and the pass's tally."""
+    pillars = pillar_rows(doc, t.counts)
+    return {"doc": doc, "pillars": pillars, "top_risks": top_risks_of(doc, pillars), "trend": trend_charts(doc),
+            "charts": summary_charts(doc, t.grades), "plan": doc.remediation_plan}
+
+
+def render_html(doc: ScanDocument, out: BinaryIO, options: ReportOptions | None = None) -> None:
     options = options or ReportOptions()
-    by_function: dict[str, list[Finding]] = defaultdict(list)
-    for finding in doc.findings:
-        by_function[finding.resource_id].append(finding)
-    pillars = pillar_rows(doc)
-    by_cloud = Counter(fn.provider for fn in doc.functions)
-    unassessed = Counter(f.check_id for f in doc.findings if f.status == Status.NOT_ASSESSED)
-    return _env.get_template("report.html.j2").render(
-        doc=doc, options=options, logo=logo_uri(options.logo), pillars=pillars, by_cloud=by_cloud,
-        unassessed=unassessed, top_risks=top_risks_of(doc, pillars),
-        payload=_json_for_script(_payload(doc, by_function)),
-        worst=sorted((s for s in doc.scores.functions if s.overall.score is not None),
-                     key=lambda s: s.overall.score or 0)[:10],
-        names={fn.id: fn.name for fn in doc.functions}, charts=summary_charts(doc), trend=trend_charts(doc),
-        graphs=path_graphs(doc), plan=plan_of(doc), plan_rows=PLAN_ROWS, path_rows=PATH_ROWS,
-    )
+    shown = drawn_paths(doc)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool, text_stream(out) as text:
+        payload = _Payload(doc, spool)
+        t = tally(doc, {p.function_id for p in shown}, each=payload.add)
+        text.writelines(_env.get_template("report.html.j2").generate(
+            **summaries(doc, t), options=options, logo=logo_uri(options.logo), by_cloud=t.by_cloud,
+            unassessed=t.unassessed, payload=payload.chunks(), worst=t.worst, waived=t.waived,
+            waived_total=t.waived_total, waived_rows=WAIVED_ROWS, graphs=path_graphs(shown, t.path_functions),
+            plan_rows=PLAN_ROWS, path_rows=PATH_ROWS,
+        ))
 
 
-def render_diff_html(diff: ScanDiff) -> str:
+def render_diff_html(diff: ScanDiff) -> str:  # a diff holds only changes: small
     return _env.get_template("diff.html.j2").render(diff=diff)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
+from typing import BinaryIO
+
 from scanner.document import ScanDocument
-from scanner.findings import Status
+from scanner.findings import Finding, Status
 
 
 def _md(text: str) -> str:
@@ -13,7 +17,12 @@ def _md(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def render_markdown(doc: ScanDocument, limit: int = 20) -> str:
+def _failing(doc: ScanDocument) -> Iterator[Finding]:
+    for result in doc.results():
+        yield from (f for f in result.findings if f.status == Status.FAIL and not f.waived)
+
+
+def render_markdown(doc: ScanDocument, out: BinaryIO, limit: int = 20) -> None:
     s = doc.summary
     lines = [f"## ztscan: {s.functions} functions, {s.findings_by_status['FAIL']} failing findings", ""]
     if doc.scores.estate:
@@ -26,14 +35,15 @@ def render_markdown(doc: ScanDocument, limit: int = 20) -> str:
         lines += ["", "### Attack paths", ""]
         lines += [f"- **{p.severity.value}** {_md(p.title)}: `{_md(p.function_name)}` ({p.provider} {p.account})"
                   for p in doc.attack_paths if not p.waived][:limit]
-    failing = sorted((f for f in doc.findings if f.status == Status.FAIL and not f.waived),
-                     key=lambda f: (-f.severity.rank, f.check_id, f.resource_name))
+    total = sum(s.failures_by_severity.values())
+    # The top `limit` in one pass over the functions, holding no more than `limit` findings.
+    failing = heapq.nsmallest(limit, _failing(doc), key=lambda f: (-f.severity.rank, f.check_id, f.resource_name))
     if failing:
         lines += ["", "### Top findings", "", "| severity | check | function | evidence |", "| --- | --- | --- | --- |"]
         lines += [f"| {f.severity.value} | {f.check_id} {_md(f.title)} | {_md(f.resource_name)} | "
-                  f"{_md('; '.join(f.evidence))[:200]} |" for f in failing[:limit]]
-        if len(failing) > limit:
-            lines.append(f"\n…and {len(failing) - limit} more in the full report.")
+                  f"{_md('; '.join(f.evidence))[:200]} |" for f in failing]
+        if total > limit:
+            lines.append(f"\n…and {total - limit} more in the full report.")
     if s.targets_incomplete:
         lines += ["", f"⚠ {s.targets_incomplete} target(s) not fully assessed: see the report."]
-    return "\n".join(lines) + "\n"
+    out.write(("\n".join(lines) + "\n").encode("utf-8"))

@@ -7,8 +7,9 @@ finding that was failing and is gone now (resolved, or removed with its function
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any, BinaryIO
 
 from py_ocsf_models.events.findings.activity_id import ActivityID
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
@@ -23,6 +24,7 @@ from py_ocsf_models.objects.product import Product
 from py_ocsf_models.objects.remediation import Remediation
 from py_ocsf_models.objects.resource_details import ResourceDetails
 
+from reports.streams import json_array, text_stream
 from scanner.document import FindingChange, ScanDocument
 from scanner.findings import CheckMeta, Finding, Severity, Status
 
@@ -88,13 +90,20 @@ def _event(f: Finding, meta: CheckMeta | None, doc: ScanDocument, time_ms: int) 
     )
 
 
-def render_ocsf(doc: ScanDocument) -> str:
+def _events(doc: ScanDocument) -> Iterator[dict[str, Any]]:
     checks = {c.id: c for c in doc.checks}
     time_ms = int(doc.scan.finished_at.timestamp() * 1000)
-    findings = [f for f in doc.findings if f.status != Status.NOT_APPLICABLE]
+
+    def event(f: Finding) -> dict[str, Any]:
+        return _event(f, checks.get(f.check_id), doc, time_ms).model_dump(mode="json", exclude_none=True)
+
+    for result in doc.results():
+        yield from (event(f) for f in result.findings if f.status != Status.NOT_APPLICABLE)
     if doc.history:
-        findings += [_gone(c, checks[c.check_id]) for c in doc.history.changes
-                     if c.delta in ("resolved", "removed") and c.status is None and c.check_id in checks]
-    events = [_event(f, checks.get(f.check_id), doc, time_ms).model_dump(mode="json", exclude_none=True)
-              for f in findings]
-    return json.dumps(events, indent=2) + "\n"
+        yield from (event(_gone(c, checks[c.check_id])) for c in doc.history.changes
+                    if c.delta in ("resolved", "removed") and c.status is None and c.check_id in checks)
+
+
+def render_ocsf(doc: ScanDocument, out: BinaryIO) -> None:
+    with text_stream(out) as text:
+        json_array(text, _events(doc), suffix="\n")

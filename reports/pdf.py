@@ -6,13 +6,14 @@ counts and a capped inventory appendix, so its size and memory stay flat however
 
 from __future__ import annotations
 
-import heapq
+from typing import BinaryIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from reports.html import ReportOptions, logo_uri, pillar_rows, top_risks_of
-from reports.visuals import path_graphs, plan_of, summary_charts, trend_charts
-from scanner.document import ScanDocument, Score
+from reports.html import ReportOptions, logo_uri, summaries
+from reports.tally import tally
+from reports.visuals import drawn_paths, path_graphs
+from scanner.document import ScanDocument
 
 APPENDIX_ROWS = 200
 PDF_GRAPHS = 10
@@ -39,28 +40,21 @@ def check_available() -> None:
 
 def pdf_html(doc: ScanDocument, options: ReportOptions | None = None) -> str:
     options = options or ReportOptions()
-    pillars = pillar_rows(doc)
-    scores = {s.function_id: s.overall for s in doc.scores.functions}
-    by_score = heapq.nsmallest(APPENDIX_ROWS, doc.functions,
-                               key=lambda fn: (_rank(scores.get(fn.id)), fn.name))
+    shown = drawn_paths(doc)[:PDF_GRAPHS]
+    t = tally(doc, {p.function_id for p in shown}, appendix_rows=APPENDIX_ROWS)
     return _env.get_template("pdf.html.j2").render(
-        doc=doc, options=options, logo=logo_uri(options.logo), pillars=pillars,
-        top_risks=top_risks_of(doc, pillars), charts=summary_charts(doc), trend=trend_charts(doc),
-        graphs=path_graphs(doc)[:PDF_GRAPHS], paths_total=sum(not p.waived for p in doc.attack_paths),
-        plan=plan_of(doc), plan_rows=PDF_PLAN_ROWS, clouds=sorted({fn.provider for fn in doc.functions}),
-        inventory=[(fn, scores.get(fn.id)) for fn in by_score],
+        **summaries(doc, t), options=options, logo=logo_uri(options.logo),
+        graphs=path_graphs(shown, t.path_functions), paths_total=sum(not p.waived for p in doc.attack_paths),
+        plan_rows=PDF_PLAN_ROWS, clouds=sorted(t.by_cloud),
+        inventory=[(fn, score.overall if score else None) for fn, score in t.appendix],
     )
 
 
-def _rank(score: Score | None) -> int:
-    return score.score if score is not None and score.score is not None else 101
-
-
-def render_pdf(doc: ScanDocument, options: ReportOptions | None = None) -> bytes:
+def render_pdf(doc: ScanDocument, out: BinaryIO, options: ReportOptions | None = None) -> None:
     check_available()
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # No base URL and data: URIs only: a cloud string can never make the renderer read a file or reach
     # the network; the logo is already inline as a data URI.
-    return HTML(string=pdf_html(doc, options), url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+    HTML(string=pdf_html(doc, options), url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf(target=out)

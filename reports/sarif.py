@@ -7,8 +7,10 @@ appear as results with an external suppression, as SARIF defines for accepted ri
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
+from reports.streams import json_array, text_stream
 from scanner.document import FindingChange, ScanDocument
 from scanner.findings import Finding, Severity, Status
 
@@ -36,15 +38,17 @@ def _absent(c: FindingChange, rule_index: dict[str, int]) -> dict[str, Any]:
                            "severity": c.severity.value, "delta": c.delta}}
 
 
-def _results(doc: ScanDocument, index: dict[str, int]) -> list[dict[str, Any]]:
-    present = [f for f in doc.findings if f.status == Status.FAIL and f.check_id in index]
-    results = [_result(f, index) for f in present]
-    if doc.history is None:
-        return results
-    for result, f in zip(results, present, strict=True):
-        result["baselineState"] = BASELINE[f.delta]
-    return results + [_absent(c, index) for c in doc.history.changes
-                      if c.delta in ("resolved", "removed") and c.status != Status.FAIL and c.check_id in index]
+def _results(doc: ScanDocument, index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    for fn_result in doc.results():
+        for f in fn_result.findings:
+            if f.status == Status.FAIL and f.check_id in index:
+                result = _result(f, index)
+                if doc.history is not None:
+                    result["baselineState"] = BASELINE[f.delta]
+                yield result
+    if doc.history is not None:
+        yield from (_absent(c, index) for c in doc.history.changes
+                    if c.delta in ("resolved", "removed") and c.status != Status.FAIL and c.check_id in index)
 
 
 def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -65,7 +69,10 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render_sarif(doc: ScanDocument) -> str:
+_RESULTS = "\x00results\x00"  # where the streamed results go in the indented skeleton
+
+
+def render_sarif(doc: ScanDocument, out: BinaryIO) -> None:
     rules = []
     for meta in doc.checks:
         fixes = "\n".join(f"{cloud}: {r.console}" + (f" CLI: {r.cli}" if r.cli else "")
@@ -83,7 +90,6 @@ def render_sarif(doc: ScanDocument) -> str:
         })
     rules = [{k: v for k, v in r.items() if v is not None} for r in rules]
     index = {r["id"]: i for i, r in enumerate(rules)}
-    results = _results(doc, index)
     sarif = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -94,7 +100,9 @@ def render_sarif(doc: ScanDocument) -> str:
             "invocations": [{"executionSuccessful": not doc.incomplete,
                              "startTimeUtc": doc.scan.started_at.isoformat().replace("+00:00", "Z"),
                              "endTimeUtc": doc.scan.finished_at.isoformat().replace("+00:00", "Z")}],
-            "results": results,
+            "results": _RESULTS,
         }],
     }
-    return json.dumps(sarif, indent=2) + "\n"
+    head, tail = json.dumps(sarif, indent=2).split(json.dumps(_RESULTS))
+    with text_stream(out) as text:
+        json_array(text, _results(doc, index), prefix=head, suffix=tail + "\n")

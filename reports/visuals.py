@@ -14,10 +14,9 @@ from markupsafe import Markup
 from reports.charts import Bar, Series, bar_chart, heat_map, line_chart
 from reports.charts.graph import Node, chain
 from reports.charts.svg import BLUE, GRADE_COLOURS, GREY, SEVERITY_COLOURS
-from scanner.document import AttackPath, RemediationPlan, ScanDocument
+from scanner.document import AttackPath, ScanDocument
 from scanner.findings import Pillar, Severity
 from scanner.inventory import ServerlessFunction
-from scanner.remediation_plan import plan_of_results
 
 HEAT_MAP_ROWS = 40  # the lowest-scored accounts; the grades table lists them all
 GRAPHS = 50  # attack paths drawn; the rest are listed as text
@@ -29,17 +28,17 @@ class PathGraph:
     svg: Markup
 
 
-def summary_charts(doc: ScanDocument) -> dict[str, Markup]:
+def summary_charts(doc: ScanDocument, grades: Counter[str]) -> dict[str, Markup]:
+    """``grades``: functions per grade letter, counted in the report's pass over the functions."""
     charts = {"severity": bar_chart(
         "chart-severity", "Failing findings by severity",
         [Bar(sev, n, SEVERITY_COLOURS[sev]) for sev, n in doc.summary.failures_by_severity.items()])}
     estate = doc.scores.estate
-    if estate and doc.functions:
+    if estate and doc.function_count:
         charts["pillars"] = bar_chart(
             "chart-pillars", "Estate score per pillar",
             [Bar(p, s.score or 0, GRADE_COLOURS.get(s.grade, GREY), s.label()) for p, s in estate.pillars.items()],
             scale_max=100)
-        grades = Counter(s.overall.grade for s in doc.scores.functions)
         letters = [*"ABCDF", *sorted(set(grades) - set("ABCDF"))]  # and n/a, where nothing was assessed
         charts["grades"] = bar_chart("chart-grades", "Functions per grade",
                                      [Bar(g, grades[g], GRADE_COLOURS.get(g, GREY)) for g in letters])
@@ -96,13 +95,11 @@ def _hops(path: AttackPath, fn: ServerlessFunction | None) -> list[Node]:
     return [*nodes, Node("reach", reach)]
 
 
-def path_graphs(doc: ScanDocument) -> list[PathGraph]:
-    by_id = {fn.id: fn for fn in doc.functions}
-    shown = [p for p in doc.attack_paths if not p.waived][:GRAPHS]
-    return [PathGraph(p, chain(f"path-{p.id}", f"{p.title}: {p.function_name}", _hops(p, by_id.get(p.function_id))))
-            for p in shown]
+def drawn_paths(doc: ScanDocument) -> list[AttackPath]:
+    return [p for p in doc.attack_paths if not p.waived][:GRAPHS]
 
 
-def plan_of(doc: ScanDocument) -> RemediationPlan | None:
-    """The scan's plan; a document saved before plans existed still holds the findings that make one."""
-    return doc.remediation_plan or plan_of_results(doc.results(), doc.checks)
+def path_graphs(paths: list[AttackPath], functions: dict[str, ServerlessFunction]) -> list[PathGraph]:
+    """``functions``: the facts of the paths' functions, kept by the report's pass over the functions."""
+    return [PathGraph(p, chain(f"path-{p.id}", f"{p.title}: {p.function_name}",
+                               _hops(p, functions.get(p.function_id)))) for p in paths]

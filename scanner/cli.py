@@ -15,18 +15,19 @@ from rich.console import Console
 from rich.table import Table
 
 from reports.html import ReportOptions
-from scanner import __version__, frameworks, registry
+from scanner import __version__, frameworks, registry, shards
 from scanner.cli_history import history_group, keep_history, load_scan, notify, store_option
 from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
 from scanner.memory import limit_arenas, release_garbage
+from scanner.merge_cli import merge
 from scanner.outputs import OutputError
 from scanner.plan_cli import plan
 from scanner.progress import make_progress
 from scanner.provider import Provider, ProviderConfigError
-from scanner.run import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, assemble, exit_code
+from scanner.run import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, exit_code
 from scanner.waivers import load_waivers
 
 out = Console()
@@ -121,17 +122,35 @@ def print_summary(doc: ScanDocument, written: list[str], show_compliance: bool =
 def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
              branding: ReportOptions | None = None) -> int:
     check_formats(scan_opts.formats)  # before a long scan, not after it
+    shard_dir = shards.shard_out(scan_opts.out, providers) if scan_opts.shard_of else None
     started = datetime.now(UTC)
-    collections = {}
     limit_arenas()
     with make_progress(quiet) as progress:
-        for provider in providers:
-            progress.note(f"collecting {provider.title}")
-            collections[provider.name] = provider.collect(progress)
+        collected = shards.collect(providers, scan_opts.executor, progress, scan_opts.shard_of)
     release_garbage()
+    if shard_dir is not None and scan_opts.shard_of:
+        return write_shard_file(collected[0], scan_opts.shard_of, started, shard_dir, quiet)
     waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
-    doc = assemble(collections, started, _parse_scan_date(scan_opts.scan_date), waivers,
-                   resolve_frameworks(scan_opts.compliance))
+    doc = shards.document({c.provider.name: c.results for c in collected}, started,
+                          _parse_scan_date(scan_opts.scan_date), waivers, resolve_frameworks(scan_opts.compliance))
+    return publish(doc, scan_opts, quiet, branding)
+
+
+def write_shard_file(done: shards.Collected, shard: tuple[int, int], started: datetime, out: Path,
+                     quiet: bool) -> int:
+    """A shard run writes its file, never reports or history: only merge sees the whole estate."""
+    record = shards.write_shard(done, shard, started, out)
+    if not quiet:
+        functions = sum(len(p.collection.functions) for p in record.parts)
+        say(f"ztscan: shard {shard[0]}/{shard[1]}: {len(record.parts)} of {len(record.plan)} planned shard(s), "
+            f"{functions} functions; wrote {out / record.name}")
+    for target in (t for p in record.parts for t in p.collection.targets if t.status == "failed"):
+        say(f"ztscan: failed: {target.provider} {target.account} {target.region or ''}: {target.error}")
+    return EXIT_INCOMPLETE if record.failed else EXIT_OK
+
+
+def publish(doc: ScanDocument, scan_opts: ScanOptions, quiet: bool, branding: ReportOptions | None = None) -> int:
+    """History, reports, summary and notifications of a finished scan (or of merged shards)."""
     kept = keep_history(doc, scan_opts, say, quiet)  # before the reports, which carry the history it adds
     written = write_reports(doc, scan_opts.formats, scan_opts.out, branding)
     if not quiet:
@@ -190,6 +209,7 @@ def cli() -> None:
 cli.add_command(ScanGroup("scan", help="Scan a cloud: ztscan scan aws|azure|gcp [options]."))
 cli.add_command(history_group)
 cli.add_command(plan)
+cli.add_command(merge)
 
 
 @cli.group("checks")

@@ -3,14 +3,18 @@ provider, each validated by the same pydantic model as the command-line flags.""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scanner.cli_options import OptionsError
 from scanner.findings import Severity
+
+_EXECUTOR = re.compile(r"inline|local:[1-9][0-9]*|dask://[^/\s:]+:[0-9]{1,5}")
+_SHARD = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 
 
 class ScanOptions(BaseModel):
@@ -45,6 +49,34 @@ class ScanOptions(BaseModel):
     notify: list[str] = Field(
         default_factory=list, description="Apprise URL to send new failing findings to (slack://, json://...)")
     notify_on: Severity = Field(Severity.high, description="Notify about new failing findings at or above this")
+
+    # Scaling (README: Scaling)
+    executor: str = Field(
+        "inline", description="Where shards run: inline, local:N (N processes) or dask://HOST:PORT (a Dask scheduler)")
+    shard: str | None = Field(
+        None, description="Run only shard K of N (K/N) and write shard-K-of-N.json for `ztscan merge`")
+
+    @field_validator("executor")
+    @classmethod
+    def _known_executor(cls, value: str) -> str:
+        if not _EXECUTOR.fullmatch(value):
+            raise ValueError(f"{value!r} is not inline, local:N (N >= 1) or dask://HOST:PORT")
+        return value
+
+    @field_validator("shard")
+    @classmethod
+    def _shard_in_range(cls, value: str | None) -> str | None:
+        found = _SHARD.fullmatch(value) if value is not None else None
+        if value is not None and (found is None or int(found[1]) > int(found[2])):
+            raise ValueError(f"{value!r} is not K/N with 1 <= K <= N")
+        return value
+
+    @property
+    def shard_of(self) -> tuple[int, int] | None:
+        if self.shard is None:
+            return None
+        k, n = self.shard.split("/")
+        return int(k), int(n)
 
     @property
     def retain_days(self) -> int | None:

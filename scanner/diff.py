@@ -62,15 +62,24 @@ def _change(old: Finding | None, new: Finding | None) -> FindingChange:
     )
 
 
-def _grades(old: ScanDocument, new: ScanDocument) -> list[GradeChange]:
-    def table(doc: ScanDocument) -> dict[str, tuple[str, int]]:
-        found = {f.function_id: (f.overall.grade, f.overall.score) for f in doc.scores.functions}
-        found.update({f"{a.provider} {a.account}": (a.overall.grade, a.overall.score) for a in doc.scores.accounts})
-        if doc.scores.estate:
-            found["estate"] = (doc.scores.estate.overall.grade, doc.scores.estate.overall.score)
-        return found
+Grades = dict[str, tuple[str, int | None]]
 
-    before, after = table(old), table(new)
+
+def _read(doc: ScanDocument) -> tuple[dict[str, Finding], Grades]:
+    """One pass over the scan's functions: its findings by id, and its grades by scope."""
+    findings: dict[str, Finding] = {}
+    grades: Grades = {}
+    for result in doc.results():
+        findings.update((f.id, f) for f in result.findings)
+        if result.score is not None:
+            grades[result.function.id] = (result.score.overall.grade, result.score.overall.score)
+    grades.update({f"{a.provider} {a.account}": (a.overall.grade, a.overall.score) for a in doc.scores.accounts})
+    if doc.scores.estate:
+        grades["estate"] = (doc.scores.estate.overall.grade, doc.scores.estate.overall.score)
+    return findings, grades
+
+
+def _grades(before: Grades, after: Grades) -> list[GradeChange]:
     changes = []
     for scope in sorted(before.keys() | after.keys(), key=lambda s: (s != "estate", s)):
         b, a = before.get(scope), after.get(scope)
@@ -81,8 +90,8 @@ def _grades(old: ScanDocument, new: ScanDocument) -> list[GradeChange]:
 
 
 def compare(old: ScanDocument, new: ScanDocument) -> ScanDiff:
-    before = {f.id: f for f in old.findings}
-    after = {f.id: f for f in new.findings}
+    before, old_grades = _read(old)
+    after, new_grades = _read(new)
     appeared, resolved, changed = [], [], []
     for fid in sorted(before.keys() | after.keys()):
         b, a = before.get(fid), after.get(fid)
@@ -97,7 +106,8 @@ def compare(old: ScanDocument, new: ScanDocument) -> ScanDiff:
         return (-c.severity.rank, c.check_id, c.resource_name)
 
     return ScanDiff(old_scan=old.scan.id, new_scan=new.scan.id, new=sorted(appeared, key=rank),
-                    resolved=sorted(resolved, key=rank), changed=sorted(changed, key=rank), grades=_grades(old, new))
+                    resolved=sorted(resolved, key=rank), changed=sorted(changed, key=rank),
+                    grades=_grades(old_grades, new_grades))
 
 
 def as_text(diff: ScanDiff) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from scanner import __version__
 from scanner.findings import CheckMeta, Finding, Severity, Status
@@ -18,8 +18,10 @@ from scanner.provider import TargetStatus
 from scanner.results import FunctionResult, MemoryResults, ResultSource
 
 # Bump the major version on any breaking change to the document; consumers key on it.
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
+SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 SCHEMA_ID = f"https://ztscan.dev/schema/scan-{SCHEMA_VERSION}.json"
+READABLE_MAJORS = ("1", SCHEMA_MAJOR)  # load() converts 1.x files into today's document
 
 
 class ToolInfo(BaseModel):
@@ -181,8 +183,19 @@ class HistorySummary(BaseModel):
     store: str = Field(description="Where history is kept (a path or a URL with no password)")
     previous_scan_id: str | None = None
     counts: dict[str, int] = Field(default_factory=dict, description="new/changed/unchanged/resolved/removed")
-    changes: list[FindingChange] = Field(default_factory=list)
+    changes: list[FindingChange] = Field(
+        default_factory=list, description="New, changed, resolved and removed findings, the most severe first; "
+        "at most 500 (changes_total counts them all)")
+    changes_total: int = Field(0, ge=0, description="New, changed, resolved and removed findings in all: "
+                               "how many changes lists, plus those left out of it")
     trend: list[TrendPoint] = Field(default_factory=list, description="Oldest first, this scan last")
+
+    @model_validator(mode="after")
+    def _every_change_listed_unless_counted(self) -> HistorySummary:
+        # A document written before changes were capped lists every change and has no total.
+        if "changes_total" not in self.model_fields_set:
+            self.changes_total = len(self.changes)
+        return self
 
 
 class PlanChange(BaseModel):
@@ -219,23 +232,47 @@ class RemediationPlan(BaseModel):
     changes: list[PlanChange] = Field(default_factory=list, description="Best first; at most the top 100")
 
 
-class ScanDocument(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": SCHEMA_ID})
+class IdentityGroup(BaseModel):
+    """One principal that two or more scanned functions run as."""
+
+    provider: str
+    principal: str
+    functions: list[str] = Field(description="Ids of the functions that run as it, sorted")
+
+
+def shared_groups(index: dict[tuple[str, str], tuple[str, ...]]) -> list[IdentityGroup]:
+    """The document's identity_groups from the engine's identity index: principals of 2 or more functions."""
+    return [IdentityGroup(provider=provider, principal=principal, functions=list(ids))
+            for (provider, principal), ids in sorted(index.items()) if len(ids) > 1]
+
+
+class DocumentParts(BaseModel):
+    """What the scan in memory and the file it is written as share: everything but the per-function bulk."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: str = SCHEMA_VERSION
     tool: ToolInfo = Field(default_factory=ToolInfo)
     scan: ScanMeta
     targets: list[TargetStatus]
-    checks: list[CheckMeta]
-    functions: list[ServerlessFunction]
-    findings: list[Finding]
+    checks: list[CheckMeta] = Field(description="Every check evaluated, once; findings refer to them by id")
+    identity_groups: list[IdentityGroup] = Field(
+        default_factory=list, description="Principals that 2 or more scanned functions run as")
     attack_paths: list[AttackPath] = Field(default_factory=list)
-    scores: Scores = Field(default_factory=Scores)
     compliance: list[ComplianceFramework] = Field(default_factory=list)
     waivers: list[WaiverUse] = Field(default_factory=list)
     summary: Summary
     history: HistorySummary | None = Field(None, description="Present when the scan wrote to a history store")
     remediation_plan: RemediationPlan | None = Field(None, description="What to fix first; None when nothing fails")
+
+
+class ScanDocument(DocumentParts):
+    """The scan in memory. The file it is written as (schema 2.x) is scanner.document_v2.ScanFile."""
+
+    # Per-function bulk of a scan held in memory; a streaming scan leaves them empty and reads results().
+    functions: list[ServerlessFunction] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    scores: Scores = Field(default_factory=Scores)
     # Where results() reads from when they are not the lists above: the spill store of a streaming scan.
     _source: ResultSource | None = PrivateAttr(None)
 
@@ -273,7 +310,10 @@ class ScanDocument(BaseModel):
 
 
 def json_schema() -> dict[str, Any]:
-    schema = ScanDocument.model_json_schema(mode="serialization")
+    """The published JSON Schema of the scan file: generated from its wire model."""
+    from scanner.document_v2 import ScanFile
+
+    schema = ScanFile.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
@@ -282,8 +322,26 @@ class DocumentError(Exception):
     pass
 
 
+def _from_v1(raw: dict[str, Any]) -> ScanDocument:
+    """A 1.x file: its lists are today's in-memory fields; identity groups and the plan are derived."""
+    from scanner.engine import identity_groups
+    from scanner.remediation_plan import plan_of_results
+
+    doc = ScanDocument.model_validate(raw)
+    doc.identity_groups = shared_groups(identity_groups(doc.functions))
+    if doc.remediation_plan is None:  # saved before plans existed (or nothing fails: the plan is None again)
+        doc.remediation_plan = plan_of_results(doc.results(), doc.checks)
+    return doc
+
+
+def _from_v2(raw: dict[str, Any]) -> ScanDocument:
+    from scanner.document_v2 import ScanFile, to_document
+
+    return to_document(ScanFile.model_validate(raw))
+
+
 def load(path: Path) -> ScanDocument:
-    """Read a saved scan, with a one-line error for anything that is not one."""
+    """Read a saved scan (schema 1.x or 2.x), with a one-line error for anything that is not one."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -291,11 +349,14 @@ def load(path: Path) -> ScanDocument:
     except json.JSONDecodeError as exc:
         raise DocumentError(f"{path} is not JSON: {exc.msg} at line {exc.lineno}") from exc
     version = raw.get("schema_version") if isinstance(raw, dict) else None
-    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise DocumentError(f"{path} is not a ztscan {SCHEMA_VERSION.split('.')[0]}.x scan document")
+    major = version.split(".")[0] if isinstance(version, str) else None
+    if major not in READABLE_MAJORS:
+        raise DocumentError(f"{path} is not a ztscan scan document (schema {' or '.join(READABLE_MAJORS)}.x)")
     try:
-        return ScanDocument.model_validate(raw)
+        return _from_v1(raw) if major == "1" else _from_v2(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise DocumentError(f"{path} is not a valid scan document: {where}: {first['msg']}") from exc
+    except ValueError as exc:
+        raise DocumentError(f"{path} is not a valid scan document: {exc}") from exc

@@ -5,21 +5,29 @@ against one previous document, so a scan of fewer regions or accounts leaves eve
 scope alone, and a region scanned only now and then is compared with the last scan that covered it.
 A finding that was failing and is missing now counts only inside a target this scan read completely:
 it is ``removed`` when its function is gone and ``resolved`` when the function is still there.
+
+A scan is compared a page of functions at a time (``scanner.store.writer``): the page's findings are
+stamped against their own sightings only, and what was seen is counted and ranked in ``Changes``, which
+keeps the most severe few; absences are found in SQL. Nothing is held per finding of the estate, so a
+streaming scan's history costs the memory of one page whatever its size.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import heapq
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from scanner.document import FindingChange, ScanDocument
 from scanner.findings import Delta, Finding, Severity, Status
-from scanner.provider import TargetStatus
 
+T = TypeVar("T")
 DELTAS: tuple[Delta, ...] = ("new", "changed", "unchanged", "resolved", "removed")
+_ORDER = {d: i for i, d in enumerate(DELTAS)}
+PAGE = 250  # functions stamped and written at a time: bounds the priors held, not the speed
+CHANGES = 500  # changes a HistorySummary lists (the most severe); it counts them all
 
 
 class Sighting(NamedTuple):
@@ -41,23 +49,6 @@ class Sighting(NamedTuple):
     first_seen: datetime
 
 
-@dataclass
-class Outcome:
-    """This scan's deltas: per finding present now, and the failing findings that went missing."""
-
-    deltas: dict[str, Delta | None] = field(default_factory=dict)
-    first_seen: dict[str, datetime] = field(default_factory=dict)
-    absent: dict[str, Delta] = field(default_factory=dict)
-    gone: list[str] = field(default_factory=list)  # every finding in scope missing now, failing or not
-
-    def counts(self) -> dict[str, int]:
-        found = {d: 0 for d in DELTAS}
-        for delta in [*self.deltas.values(), *self.absent.values()]:
-            if delta:
-                found[delta] += 1
-        return found
-
-
 def evidence_hash(evidence: Iterable[str]) -> str:
     return hashlib.sha256("\x00".join(evidence).encode()).hexdigest()[:16]
 
@@ -69,15 +60,6 @@ def is_failing(status: str, waived: bool) -> bool:
 
 def target_key(provider: str, account: str, region: str | None) -> tuple[str, str, str]:
     return (provider, account, region or "")
-
-
-def covered(targets: Iterable[TargetStatus]) -> set[tuple[str, str, str]]:
-    """Targets read completely; a region-less target (an Azure subscription, a GCP project) covers all regions."""
-    return {target_key(t.provider, t.account, t.region) for t in targets if t.status == "complete"}
-
-
-def _covers(scope: set[tuple[str, str, str]], s: Sighting) -> bool:
-    return (s.provider, s.account, s.region) in scope or (s.provider, s.account, "") in scope
 
 
 def as_utc(value: datetime) -> datetime:
@@ -98,52 +80,94 @@ def _delta(f: Finding, prior: Sighting | None) -> Delta | None:
     return "unchanged" if same else "changed"
 
 
-def compare(doc: ScanDocument, priors: dict[str, Sighting]) -> Outcome:
-    outcome = Outcome()
-    now = doc.scan.finished_at
-    for f in doc.findings:
-        prior = priors.get(f.id)
-        delta = _delta(f, prior)
-        outcome.deltas[f.id] = delta
-        keep = prior is not None and prior.present and delta != "new"
-        outcome.first_seen[f.id] = as_utc(prior.first_seen) if keep and prior else now
-    scope = covered(doc.targets)
-    present_ids = set(outcome.deltas)
-    functions = {fn.id for fn in doc.functions}
-    for s in priors.values():
-        if s.present and s.finding_id not in present_ids and _covers(scope, s):
-            outcome.gone.append(s.finding_id)
-            if is_failing(s.status, s.waived):
-                outcome.absent[s.finding_id] = "removed" if s.resource_id not in functions else "resolved"
-    return outcome
+
+def stamp(f: Finding, prior: Sighting | None, now: datetime) -> Delta | None:
+    """Stamp a finding with what its last sighting says about it; its delta, or None with nothing to compare."""
+    delta = _delta(f, prior)
+    keep = prior is not None and prior.present and delta != "new"
+    f.delta = delta
+    f.first_seen = as_utc(prior.first_seen) if keep and prior else now
+    f.last_seen = now
+    return delta
 
 
-def apply(doc: ScanDocument, outcome: Outcome) -> None:
-    """Stamp each finding of the document with what the store says about it."""
-    for f in doc.findings:
-        f.delta = outcome.deltas[f.id]
-        f.first_seen = outcome.first_seen[f.id]
-        f.last_seen = doc.scan.finished_at
+def pages(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    page: list[T] = []
+    for item in items:
+        page.append(item)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
 
 
 def forget(doc: ScanDocument) -> None:
-    """Undo ``apply`` when the store did not take the scan: a report claims no history it does not have."""
-    for f in doc.findings:
-        f.delta = f.first_seen = f.last_seen = None
+    """Undo ``stamp`` when the store did not take the scan: a report claims no history it does not have."""
+    for page in pages(doc.results(), PAGE):
+        for result in page:
+            for f in result.findings:
+                f.delta = f.first_seen = f.last_seen = None
+        doc.update_results(page)
 
 
-def changes(doc: ScanDocument, outcome: Outcome, priors: dict[str, Sighting]) -> list[FindingChange]:
-    """New, changed, resolved and removed findings, most severe first."""
-    found = [
-        FindingChange(finding_id=f.id, check_id=f.check_id, title=f.title, severity=f.severity,
-                      resource_id=f.resource_id, resource_name=f.resource_name, provider=f.provider,
-                      account=f.account, region=f.region, delta=delta, status=f.status)
-        for f in doc.findings if (delta := outcome.deltas[f.id]) not in (None, "unchanged")
-    ]
-    for fid, delta in outcome.absent.items():
-        s = priors[fid]
-        found.append(FindingChange(finding_id=fid, check_id=s.check_id, title=s.title, severity=Severity(s.severity),
-                                   resource_id=s.resource_id, resource_name=s.resource_name, provider=s.provider,
-                                   account=s.account, region=s.region, delta=delta))
-    order = {d: i for i, d in enumerate(DELTAS)}
-    return sorted(found, key=lambda c: (order[c.delta], -c.severity.rank, c.check_id, c.resource_name))
+class _Ranked:
+    """A change in the heap of the most severe: the root is the least severe kept (heapq keeps the smallest)."""
+
+    __slots__ = ("change", "key")
+
+    def __init__(self, key: tuple[Any, ...], change: FindingChange) -> None:
+        self.key, self.change = key, change
+
+    def __lt__(self, other: _Ranked) -> bool:
+        return self.key > other.key
+
+
+class Changes:
+    """Every delta of a scan counted, and the ``keep`` most severe changes listed, in memory bounded by ``keep``.
+
+    Ranked as ``ztscan diff`` ranks them: new, changed, resolved, removed; then most severe first, then by check
+    and function name; changes that tie stay in the order they were added (a sequence number decides).
+    """
+
+    def __init__(self, keep: int = CHANGES) -> None:
+        self.keep = keep
+        self.counts = {d: 0 for d in DELTAS}
+        self._heap: list[_Ranked] = []
+        self._seen = 0
+
+    @property
+    def total(self) -> int:
+        """New, changed, resolved and removed findings: ``listed()`` is the first ``keep`` of them."""
+        return self._seen
+
+    def present(self, f: Finding, delta: Delta | None) -> None:
+        """A finding of this scan, stamped."""
+        if delta:
+            self.counts[delta] += 1
+        if delta in (None, "unchanged"):
+            return
+        self._offer(delta, f.severity, f.check_id, f.resource_name, lambda: FindingChange(
+            finding_id=f.id, check_id=f.check_id, title=f.title, severity=f.severity, resource_id=f.resource_id,
+            resource_name=f.resource_name, provider=f.provider, account=f.account, region=f.region, delta=delta,
+            status=f.status))
+
+    def absent(self, s: Sighting, delta: Delta) -> None:
+        """A failing finding missing from this scan inside the scope it read: resolved, or removed with its function."""
+        self.counts[delta] += 1
+        severity = Severity(s.severity)
+        self._offer(delta, severity, s.check_id, s.resource_name, lambda: FindingChange(
+            finding_id=s.finding_id, check_id=s.check_id, title=s.title, severity=severity, resource_id=s.resource_id,
+            resource_name=s.resource_name, provider=s.provider, account=s.account, region=s.region, delta=delta))
+
+    def _offer(self, delta: Delta, severity: Severity, check_id: str, name: str,
+               change: Callable[[], FindingChange]) -> None:
+        key = (_ORDER[delta], -severity.rank, check_id, name, self._seen)
+        self._seen += 1
+        if len(self._heap) < self.keep:
+            heapq.heappush(self._heap, _Ranked(key, change()))
+        elif self._heap and key < self._heap[0].key:  # built only when it displaces one: most are not
+            heapq.heapreplace(self._heap, _Ranked(key, change()))
+
+    def listed(self) -> list[FindingChange]:
+        return [r.change for r in sorted(self._heap, key=lambda r: r.key)]

@@ -10,11 +10,10 @@ Conventions every provider follows, because checks rely on them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 
 class Model(BaseModel):
@@ -58,8 +57,11 @@ class IdentityFacts(Model):
     name: str | None = None
     is_default: bool = Field(False, description="A default/shared platform identity, or no dedicated one")
     default_reason: str | None = None
+    # Filled by the engine for the checks (a view of the identity's group, scanner.engine.SharedWith); not
+    # written: the document's identity_groups says the same once per principal.
     shared_with: list[str] = Field(
-        default_factory=list, description="Ids of other scanned functions that run as the same principal"
+        default_factory=list, exclude=True,
+        description="Ids of other scanned functions that run as the same principal",
     )
     admin: list[Grant] = Field(default_factory=list, description="Grants amounting to full control")
     wildcard: list[Grant] = Field(default_factory=list, description="Grants with wildcard actions/resources")
@@ -70,10 +72,6 @@ class IdentityFacts(Model):
     trust: list[TrustPrincipal] | None = Field(
         None, description="Who may assume the identity (AWS role trust policy); None where not applicable"
     )
-
-    @field_serializer("shared_with")
-    def _shared_with(self, value: Sequence[str]) -> list[str]:
-        return list(value)  # the engine fills it with a view of the identity's group (scanner.engine.SharedWith)
 
 
 class InvocationPath(Model):

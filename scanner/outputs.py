@@ -1,13 +1,16 @@
 """Where reports go: a local directory, or an S3 prefix for scans that run in a scheduled container.
 
-Each report is written whole (a rename locally, one PutObject on S3, which S3 makes visible all at
-once), and ztscan.json goes last: a reader that waits for the JSON finds every other report beside it.
+Each report is streamed into a temp file and published whole (a rename locally, one PutObject of the
+spooled file on S3, which S3 makes visible all at once), and ztscan.json goes last: a reader that waits
+for the JSON finds every other report beside it.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from scanner.cli_options import OptionsError
 
@@ -16,16 +19,20 @@ if TYPE_CHECKING:
     from scanner.document import ScanDocument
 
 CONTENT_TYPES = {".json": "application/json", ".html": "text/html; charset=utf-8", ".csv": "text/csv; charset=utf-8",
-                 ".xml": "application/xml", ".md": "text/markdown; charset=utf-8", ".sarif": "application/sarif+json"}
+                 ".xml": "application/xml", ".md": "text/markdown; charset=utf-8", ".sarif": "application/sarif+json",
+                 ".jsonl": "application/x-ndjson"}
 
 
 class OutputError(Exception):
     """A report could not be stored: one line, without credentials."""
 
 
+Write = Callable[[BinaryIO], None]
+
+
 class Destination(Protocol):
-    def put(self, filename: str, content: str | bytes) -> str:
-        """Store one report whole; return where it went."""
+    def put(self, filename: str, write: Write) -> str:
+        """Store one report whole, written by ``write`` into a binary stream; return where it went."""
         ...
 
 
@@ -33,12 +40,12 @@ class LocalDirectory:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def put(self, filename: str, content: str | bytes) -> str:
+    def put(self, filename: str, write: Write) -> str:
         from reports import write_atomic
 
         target = self.path / filename
         try:
-            write_atomic(target, content)
+            write_atomic(target, write)
         except OSError as exc:
             raise OutputError(f"cannot write {target}: {exc.strerror}") from exc
         return str(target)
@@ -57,17 +64,20 @@ class S3Prefix:
     def _key(self, filename: str) -> str:
         return f"{self.prefix}/{filename}" if self.prefix else filename
 
-    def put(self, filename: str, content: str | bytes) -> str:
+    def put(self, filename: str, write: Write) -> str:
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError
 
         if self._client is None:
             self._client = boto3.client("s3")
-        body = content.encode("utf-8") if isinstance(content, str) else content
         url = f"s3://{self.bucket}/{self._key(filename)}"
         try:
-            self._client.put_object(Bucket=self.bucket, Key=self._key(filename), Body=body,
-                                    ContentType=CONTENT_TYPES.get(Path(filename).suffix, "application/octet-stream"))
+            with tempfile.TemporaryFile() as body:  # on disk, not in memory: a report can be hundreds of MB
+                write(body)
+                body.seek(0)
+                self._client.put_object(Bucket=self.bucket, Key=self._key(filename), Body=body,
+                                        ContentType=CONTENT_TYPES.get(Path(filename).suffix,
+                                                                      "application/octet-stream"))
         except ClientError as exc:
             error = exc.response.get("Error", {})
             raise OutputError(f"cannot write {url}: {error.get('Code')}: {error.get('Message')}") from exc
@@ -92,4 +102,4 @@ def write_all(doc: ScanDocument, formats: list[str], out: str | Path,
 
     target = destination(out)
     ordered = sorted(formats, key=lambda f: f == "json")
-    return [target.put(*reports.render(doc, fmt, options)) for fmt in ordered]
+    return [target.put(*reports.writer(doc, fmt, options)) for fmt in ordered]

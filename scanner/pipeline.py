@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 
 from scanner import registry, runtimes
 from scanner.collected import mark_uncollected
-from scanner.document import ScanDocument, ScanMeta
+from scanner.document import ScanDocument, ScanMeta, shared_groups
 from scanner.engine import evaluate_function, share
 from scanner.provider import Collection, TargetStatus
 from scanner.store.spill import Spill
@@ -89,7 +89,8 @@ def run(shards: Iterable[tuple[str, Collection]], spill: Spill, started: datetim
             plugin_errors=list(registry.load_errors),
             api_calls={name: dict(calls) for name, calls in gathered.api_calls.items() if calls},
         ),
-        targets=gathered.targets, checks=metas, functions=[], findings=[], attack_paths=agg.attack_paths,
+        targets=gathered.targets, checks=metas, functions=[], findings=[], identity_groups=shared_groups(groups),
+        attack_paths=agg.attack_paths,
         scores=agg.scores, compliance=agg.compliance, waivers=agg.waivers, summary=agg.summary,
         remediation_plan=agg.remediation_plan,
     )

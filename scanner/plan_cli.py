@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from reports.visuals import plan_of
 from scanner.document import DocumentError, RemediationPlan, load
 from scanner.remediation_plan import describe
 
@@ -41,7 +40,7 @@ def plan(scan_file: Path, fmt: str) -> None:
     except DocumentError as exc:
         print(f"ztscan: error: {exc}", file=sys.stderr)
         raise click.exceptions.Exit(2) from None
-    result = plan_of(doc)
+    result = doc.remediation_plan
     if fmt == "json":
         sys.stdout.write((result.model_dump_json(indent=2) if result else "null") + "\n")
     else:

@@ -34,6 +34,57 @@ class Collection(BaseModel):
     api_calls: dict[str, int] = Field(default_factory=dict, description="HTTP requests sent, by operation")
 
 
+class ShardSpec(BaseModel):
+    """One unit of collection that can run in any process: provider x account x region.
+
+    It carries what the provider needs to reach the account again elsewhere (a profile name, a
+    role ARN), never a credential: the process that runs it brings credentials of its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: str
+    account: str
+    region: str | None = None
+    account_name: str | None = None
+    reach: dict[str, str] = Field(
+        default_factory=dict, description="How to rebuild the session, e.g. profile, role_arn; never secrets")
+    error: str | None = Field(
+        None, description="Why planning already knows this shard cannot be read: it becomes a failed target")
+    planning_calls: dict[str, int] = Field(
+        default_factory=dict, description="Requests sent while planning, counted once, with the plan's first shard")
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.provider, self.account, self.region) if p)
+
+    def failed(self, error: str) -> Collection:
+        """The shard as a failed target, so a shard that could not run is reported, never lost."""
+        return Collection(targets=[TargetStatus(provider=self.provider, account=self.account, region=self.region,
+                                                status="failed", error=one_line(error))])
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    return " ".join(text.split())[:limit]
+
+
+def merge_collections(parts: list[Collection]) -> Collection:
+    """One provider's shards as one Collection, in the order given (the plan's order): lists of the
+    scope are united in first-seen order, requests are summed."""
+    merged = Collection()
+    for part in parts:
+        merged.functions += part.functions
+        merged.targets += part.targets
+        for op, n in part.api_calls.items():
+            merged.api_calls[op] = merged.api_calls.get(op, 0) + n
+        for key, value in part.scope.items():
+            known = merged.scope.get(key)
+            if isinstance(value, list) and isinstance(known, list):
+                merged.scope[key] = known + [v for v in value if v not in known]
+            elif known is None:
+                merged.scope[key] = list(value) if isinstance(value, list) else value
+    return merged
+
+
 class ProgressSink(Protocol):
     def add_work(self, units: int, label: str = "") -> None: ...
 
@@ -62,3 +113,34 @@ class Provider(ABC):
     @abstractmethod
     def collect(self, progress: ProgressSink) -> Collection:
         """Enumerate every function in scope into the common schema. Never decides pass/fail."""
+
+    def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]:
+        """The units of collection, in a stable order; by default one shard, the whole provider."""
+        return [ShardSpec(provider=self.name, account="*")]
+
+    def collect_shard(self, spec: ShardSpec, progress: ProgressSink) -> Collection:
+        return self.collect(progress)
+
+    def close(self) -> None:  # noqa: B027  (optional: most providers keep nothing between shards)
+        """Release what collecting shards kept for the next shard (thread pools, sessions)."""
+
+
+class ShardedProvider(Provider):
+    """A provider whose collection is its shards: ``collect`` plans, then collects every shard in this
+    process, so a whole scan and a sharded one run the same code."""
+
+    @abstractmethod
+    def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]: ...
+
+    @abstractmethod
+    def collect_shard(self, spec: ShardSpec, progress: ProgressSink) -> Collection: ...
+
+    def collect(self, progress: ProgressSink) -> Collection:
+        from scanner.executors import InlineExecutor
+
+        try:
+            plan = list(enumerate(self.plan_shards(progress)))
+            done = sorted(InlineExecutor().run(self, plan, progress), key=lambda r: r.index)
+        finally:
+            self.close()
+        return merge_collections([r.collection for r in done])

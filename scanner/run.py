@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from scanner import registry, runtimes
 from scanner.collected import mark_uncollected
-from scanner.document import ScanDocument, ScanMeta
-from scanner.engine import evaluate_function, link_shared_identities
+from scanner.document import ScanDocument, ScanMeta, shared_groups
+from scanner.engine import evaluate_function, identity_groups, link_shared_identities
 from scanner.findings import Severity
 from scanner.provider import Collection, ProgressSink, Provider
 from scanner.totals import Totals
@@ -53,6 +53,7 @@ def assemble(
         checks=[c.meta for c in checks],
         functions=functions,
         findings=[f for r in results for f in r.findings],
+        identity_groups=shared_groups(identity_groups(functions)),
         attack_paths=agg.attack_paths,
         # In memory the document still lists each function's score (schema 1.x); a streaming scan spills them.
         scores=agg.scores.model_copy(update={"functions": [r.score for r in results]}),

@@ -21,6 +21,35 @@ from scanner.demo.aws.moto_server import FAKE_CREDENTIALS, moto_server
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
 
 
+def findings_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every finding of a schema 2.x document, with its check's and its function's fields joined back in
+    and the fields the file leaves out at their default filled in, so a test can filter on any of them."""
+    checks = {c["id"]: c for c in doc["checks"]}
+    joined = []
+    for fn in doc["functions"]:
+        for check_id, f in fn["findings"].items():
+            check = checks[check_id]
+            joined.append({
+                "waived": False, "waiver": None, "first_seen": None, "delta": None, **f,
+                "last_seen": f.get("last_seen") or (doc["scan"]["finished_at"] if f.get("first_seen") else None),
+                "check_id": check_id, "title": check["title"], "pillar": check["pillar"],
+                "severity": check["severity"], "provider": fn["provider"], "account": fn["account"],
+                "region": fn["region"], "resource_id": fn["id"], "resource_name": fn["name"],
+            })
+    return joined
+
+
+def shared_with(doc: dict[str, Any], function_id: str) -> list[str]:
+    """The other functions that run as this function's identity, from the document's identity_groups."""
+    group = next((g["functions"] for g in doc["identity_groups"] if function_id in g["functions"]), [])
+    return [other for other in group if other != function_id]
+
+
+def facts_of(fn: dict[str, Any]) -> dict[str, Any]:
+    """A function entry of a 2.x document without its findings and score: the facts the provider read."""
+    return {k: v for k, v in fn.items() if k not in ("findings", "score")}
+
+
 @dataclass
 class CliResult:
     code: int
@@ -36,7 +65,7 @@ class CliResult:
         return next(f for f in self.document["functions"] if f["name"] == name)
 
     def finding(self, check_id: str, name: str) -> dict[str, Any]:
-        return next(f for f in self.document["findings"] if f["check_id"] == check_id and f["resource_name"] == name)
+        return next(f for f in findings_of(self.document) if f["check_id"] == check_id and f["resource_name"] == name)
 
 
 def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:

@@ -14,7 +14,7 @@ from scanner.demo.aws import estate as aws_estate
 from scanner.demo.aws import fixtures
 from scanner.demo.aws.fixtures import DEMO_ACCOUNT, PARTNER_ACCOUNT, DemoFunction
 from scanner.demo.aws.proxy import Fault, ProxyState, aws_proxy
-from tests.conftest import CliResult, run_cli
+from tests.conftest import CliResult, findings_of, run_cli, shared_with
 
 MONGO_PASSWORD = "Tq7$Lm9#Rw2-Vb5x"
 MONGO_URL = f"mongodb+srv://svc:{MONGO_PASSWORD}@cluster0.example.net/db"
@@ -112,7 +112,8 @@ def test_identity_facts_come_from_the_role_policies(scan: CliResult) -> None:
     assert scan.function("report-builder")["identity"]["modify_functions"], "UpdateFunctionCode on *"
     worker = scan.function("thumbnail-worker")["identity"]
     assert worker["wildcard"][0]["actions"] == ["s3:*"]
-    assert worker["shared_with"] == [scan.function("video-worker")["id"]]
+    assert shared_with(scan.document, scan.function("thumbnail-worker")["id"]) == [scan.function("video-worker")["id"]]
+    assert "shared_with" not in worker  # schema 2.0 writes identity_groups instead
     reader = scan.function("health-check")["identity"]
     assert reader["admin"] == [] and reader["wildcard"] == [] and reader["privilege_escalation"] == []
     trust = {t["principal"]: t for t in scan.function("partner-sync")["identity"]["trust"]}
@@ -150,7 +151,7 @@ def test_secrets_are_classified_and_never_printed(scan: CliResult) -> None:
 
 
 def test_first_checks_fail_and_pass_on_the_right_functions(scan: CliResult) -> None:
-    status = {(f["check_id"], f["resource_name"]): f["status"] for f in scan.document["findings"]}
+    status = {(f["check_id"], f["resource_name"]): f["status"] for f in findings_of(scan.document)}
     assert status[("ZT-NET-001", "orders-api")] == "FAIL"
     assert status[("ZT-NET-001", "payments-webhook")] == "FAIL", "its public function URL"
     assert status[("ZT-NET-002", "payments-webhook")] == "FAIL", "Principal * on InvokeFunction"
@@ -198,7 +199,7 @@ def test_iam_access_denied_makes_identity_checks_not_assessed(
     with aws_proxy(moto_endpoint, denied) as (endpoint, _):
         result = _scan(endpoint, aws_env, tmp_path, regions="us-east-1")
     assert result.code == 3
-    findings = [f for f in result.document["findings"] if f["check_id"] == "ZT-IAM-001"]
+    findings = [f for f in findings_of(result.document) if f["check_id"] == "ZT-IAM-001"]
     assert findings and {f["status"] for f in findings} == {"NOT_ASSESSED"}
     assert "AccessDenied" in result.function("orders-api")["unknown"]["identity.admin"]
 

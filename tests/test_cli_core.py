@@ -13,7 +13,7 @@ import pytest
 
 from scanner.findings import Severity
 from scanner.run import assemble, exit_code
-from tests.conftest import CliResult, run_cli
+from tests.conftest import CliResult, findings_of, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_report_re_renders_a_saved_scan_without_any_cloud(demo: CliResult, tmp_p
 
 @pytest.mark.parametrize(("content", "message"), [
     ("{not json", "is not JSON"),
-    ('{"schema_version": "9.0.0"}', "is not a ztscan 1.x scan document"),
+    ('{"schema_version": "9.0.0"}', "is not a ztscan scan document (schema 1 or 2.x)"),
     ('{"schema_version": "1.0.0", "scan": {}}', "is not a valid scan document"),
 ])
 def test_report_rejects_bad_input_in_one_line(tmp_path: Path, content: str, message: str) -> None:
@@ -131,7 +131,7 @@ def test_third_party_plugins_are_found_through_entry_points(tmp_path: Path) -> N
     # The provider collected nothing but tags: every other check is NOT_ASSESSED, never a PASS on a
     # default, and the scan says which facts it could not read and exits 3.
     assert result.finding("ZT-NET-001", "hello")["status"] == "NOT_ASSESSED"
-    assert "PASS" not in {f["status"] for f in result.document["findings"]}
+    assert "PASS" not in {f["status"] for f in findings_of(result.document)}
     assert result.code == 3, result.stderr
     assert "facts not read: identity (1 function), network (1 function)" in result.stderr
     # One low failure among the few assessed checks: the grade says how little it speaks for.
@@ -162,7 +162,7 @@ NOT_SHOWN_BY_DEMO = {
 
 def test_demo_shows_every_check_failing_and_passing_on_every_cloud_it_applies_to(demo: CliResult) -> None:
     doc = demo.document
-    seen = {(f["check_id"], f["provider"], f["status"]) for f in doc["findings"]}
+    seen = {(f["check_id"], f["provider"], f["status"]) for f in findings_of(doc)}
     missing = []
     for check in doc["checks"]:
         for cloud in check["providers"] or ["aws", "azure", "gcp"]:
@@ -174,8 +174,8 @@ def test_demo_shows_every_check_failing_and_passing_on_every_cloud_it_applies_to
 
 
 def test_published_schema_in_the_repo_matches_the_code() -> None:
-    """schema/ztscan-scan-1.schema.json is what dashboards download; it must never drift."""
-    published = Path(__file__).parent.parent / "schema" / "ztscan-scan-1.schema.json"
+    """schema/ztscan-scan-2.schema.json is what dashboards download; it must never drift."""
+    published = Path(__file__).parent.parent / "schema" / "ztscan-scan-2.schema.json"
     result = run_cli(["schema"])
     assert json.loads(published.read_text()) == json.loads(result.stdout), (
-        "regenerate with: ztscan schema --out schema/ztscan-scan-1.schema.json")
+        "regenerate with: ztscan schema --out schema/ztscan-scan-2.schema.json")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import reports
 from scanner.inventory import InvocationPath, ServerlessFunction
 from scanner.provider import Collection
 from scanner.run import assemble
@@ -24,7 +25,7 @@ def _function(name: str, public: bool) -> ServerlessFunction:
 
 def _save(path: Path, *functions: ServerlessFunction) -> Path:
     doc = assemble({"aws": Collection(functions=list(functions))}, datetime.now(UTC), date(2026, 11, 28))
-    path.write_bytes(doc.__pydantic_serializer__.to_json(doc))
+    path.write_bytes(reports.rendered(doc, "json"))
     return path
 
 
@@ -65,4 +66,4 @@ def test_diff_of_a_non_scan_is_a_usage_error(tmp_path: Path, scans: tuple[Path, 
     bad = tmp_path / "bad.json"
     bad.write_text("[]")
     result = run_cli(["diff", str(bad), str(scans[1])])
-    assert result.code == 2 and "is not a ztscan 1.x scan document" in result.stderr
+    assert result.code == 2 and "is not a ztscan scan document (schema 1 or 2.x)" in result.stderr

@@ -15,7 +15,7 @@ import pytest
 
 from scanner import outputs
 from scanner.demo.aws.fixtures import PUBLIC_URL, DemoFunction
-from tests.conftest import run_cli, seeded_aws
+from tests.conftest import findings_of, run_cli, seeded_aws
 from tests.history_stores import BACKENDS, store_for
 from tests.test_history_store import scan_args
 
@@ -48,7 +48,7 @@ def two_scans(request: pytest.FixtureRequest, endpoint: str, aws_env: dict[str, 
 def test_a_second_scan_in_a_row_has_nothing_new(two_scans: tuple[str, list[dict[str, Any]], list[str]]) -> None:
     _, docs, stderr = two_scans
     assert "ztscan: history: 0 new, 0 resolved, 0 changed, 0 removed since scan " + docs[0]["scan"]["id"] in stderr[1]
-    assert {f["delta"] for f in docs[1]["findings"]} <= {"unchanged", None}
+    assert {f["delta"] for f in findings_of(docs[1])} <= {"unchanged", None}
 
 
 def test_history_list_show_and_trend(two_scans: tuple[str, list[dict[str, Any]], list[str]], tmp_path: Path) -> None:
@@ -169,11 +169,11 @@ def test_a_destination_receives_the_json_last(monkeypatch: pytest.MonkeyPatch) -
     order: list[str] = []
 
     class Recorder:
-        def put(self, filename: str, content: str | bytes) -> str:
+        def put(self, filename: str, write: object) -> str:
             order.append(filename)
             return filename
 
     monkeypatch.setattr(outputs, "destination", lambda _out: Recorder())
-    monkeypatch.setattr("reports.render", lambda _doc, fmt, _opts: (f"r.{fmt}", b""))
+    monkeypatch.setattr("reports.writer", lambda _doc, fmt, _opts: (f"r.{fmt}", lambda _out: None))
     outputs.write_all(None, ["json", "html", "csv"], "anywhere")  # type: ignore[arg-type]
     assert order == ["r.html", "r.csv", "r.json"]

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from scanner.demo.aws.fixtures import PUBLIC_URL, DemoFunction
-from tests.conftest import CliResult, run_cli, seeded_aws
+from tests.conftest import CliResult, findings_of, run_cli, seeded_aws
 from tests.history_stores import BACKENDS, store_for
 
 FUNCTIONS = [
@@ -94,7 +94,7 @@ def test_json_findings_carry_delta_first_and_last_seen(story: Story) -> None:
     appeared = story.finding(2, URL_CHECK, "worker")
     assert (appeared["delta"], appeared["first_seen"]) == ("new", finished[2])
     # A failing finding that stays keeps its first sighting.
-    kept = next(f for f in story.scans[2].document["findings"]
+    kept = next(f for f in findings_of(story.scans[2].document)
                 if f["resource_name"] == "worker" and f["status"] == "FAIL" and f["check_id"] != URL_CHECK)
     assert (kept["delta"], kept["first_seen"], kept["last_seen"]) == ("unchanged", finished[0], finished[2])
 

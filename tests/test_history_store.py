@@ -25,7 +25,7 @@ from scanner.provider import Collection, TargetStatus
 from scanner.run import assemble
 from scanner.store import record_scan, tables
 from scanner.store.engine import HEAD, head_revision, make_engine, migrate, open_engine, to_url
-from tests.conftest import CliResult, cli_env, run_cli, seeded_aws
+from tests.conftest import CliResult, cli_env, findings_of, run_cli, seeded_aws
 from tests.history_stores import BACKENDS, store_for
 from tests.test_diff import _function
 
@@ -80,8 +80,8 @@ def test_two_scans_at_once_both_land_and_the_later_compares_with_the_earlier(
     assert first["history"]["previous_scan_id"] is None
     assert second["history"]["previous_scan_id"] == first["scan"]["id"]
     assert second["history"]["counts"]["new"] == 0 and second["history"]["counts"]["resolved"] == 0
-    assert _count(store, tables.scan_findings) == len(docs[0]["findings"]) + len(docs[1]["findings"])
-    assert _count(store, tables.findings) == len(docs[0]["findings"])
+    assert _count(store, tables.scan_findings) == len(findings_of(docs[0])) + len(findings_of(docs[1]))
+    assert _count(store, tables.findings) == len(findings_of(docs[0]))
 
 
 KILLER = textwrap.dedent("""
@@ -90,10 +90,10 @@ KILLER = textwrap.dedent("""
     from scanner.store import record_scan, writer
     from tests.test_history_store import _doc
 
-    def die(*_args):  # every scan row is in, the per-finding state is not: the transaction is open
+    def die(*_args):  # every page is in, findings' state included, the absences are not: the transaction is open
         os.kill(os.getpid(), signal.SIGKILL)
 
-    writer._upsert_state = die
+    writer._absences = die
     record_scan(sys.argv[1], _doc(datetime.now(UTC), "api", "worker"))
 """)
 

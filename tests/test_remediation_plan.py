@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import reports
 from scanner.demo.aws import estate as aws_estate
 from scanner.demo.aws import fixtures
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
@@ -23,7 +24,7 @@ from scanner.inventory import Grant, InvocationPath, ServerlessFunction
 from scanner.provider import Collection
 from scanner.remediation_plan import plan_of_results
 from scanner.run import assemble
-from tests.conftest import CliResult, run_cli
+from tests.conftest import CliResult, findings_of, run_cli
 
 
 def _fn(i: int, role: str, admin: bool = False, public: bool = False) -> ServerlessFunction:
@@ -102,15 +103,17 @@ def test_waived_findings_are_not_planned_and_an_empty_estate_has_no_plan() -> No
 def test_plan_command_prints_text_and_json(tmp_path: Path) -> None:
     doc = _doc([_fn(0, "role/admin", admin=True, public=True), _fn(1, "role/admin")])
     path = tmp_path / "scan.json"
-    path.write_text(doc.model_dump_json())
+    path.write_bytes(reports.rendered(doc, "json"))
     text = run_cli(["plan", str(path)])
     assert text.code == 0, text.stderr
     assert "Reduce identity role/admin to least privilege" in text.stdout
     assert f"takes the estate from {doc.scores.estate.overall.grade} ({doc.scores.estate.overall.score})" in text.stdout
     as_json = run_cli(["plan", str(path), "--format", "json"])
     assert json.loads(as_json.stdout) == doc.remediation_plan.model_dump(mode="json")
-    old = doc.model_dump(mode="json")
+    old = doc.model_dump(mode="json")  # the in-memory document has the 1.x shape: a 1.x file from before plans
     old.pop("remediation_plan")
+    old.pop("identity_groups")
+    old["schema_version"] = "1.1.0"
     path.write_text(json.dumps(old))
     rebuilt = run_cli(["plan", str(path), "--format", "json"])
     assert json.loads(rebuilt.stdout) == doc.remediation_plan.model_dump(mode="json"), "an older scan gets a plan too"
@@ -170,6 +173,6 @@ def test_making_the_first_change_raises_the_score_as_predicted(
     assert after["scores"]["estate"]["overall"]["score"] == first["estate_score_after"]
     assert (after["scores"]["estate"]["overall"]["score"] - before["scores"]["estate"]["overall"]["score"]
             == first["gain"])
-    fixed = {(f["check_id"], f["resource_id"]) for f in before["findings"] if f["status"] == "FAIL"} - {
-        (f["check_id"], f["resource_id"]) for f in after["findings"] if f["status"] == "FAIL"}
+    fixed = {(f["check_id"], f["resource_id"]) for f in findings_of(before) if f["status"] == "FAIL"} - {
+        (f["check_id"], f["resource_id"]) for f in findings_of(after) if f["status"] == "FAIL"}
     assert {c for c, _ in fixed} == set(first["checks"])

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.html import ReportOptions, render_html
+import reports
+from reports.html import ReportOptions
 from scanner.inventory import Grant, InvocationPath, ServerlessFunction
 from scanner.provider import Collection
 from scanner.run import assemble
@@ -43,7 +44,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     functions.append(_function(60, HOSTILE, public=True))
     doc = assemble({"test": Collection(functions=functions)}, datetime.now(UTC), date(2026, 11, 28))
     path = tmp_path_factory.mktemp("browser") / "ztscan.html"
-    path.write_text(render_html(doc, ReportOptions(title="Browser test", client="ACME <Corp>")))
+    path.write_bytes(reports.rendered(doc, "html", ReportOptions(title="Browser test", client="ACME <Corp>")))
     return path
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from markupsafe import escape
 
-from reports.html import render_html
+import reports
 from scanner.document import FindingChange, HistorySummary, ScanDocument, TrendPoint
 from scanner.findings import Severity, Status
 from scanner.inventory import Grant, InvocationPath, ServerlessFunction
@@ -52,7 +52,7 @@ def doc() -> ScanDocument:
 
 @pytest.fixture(scope="module")
 def html(doc: ScanDocument) -> str:
-    return render_html(doc)
+    return reports.rendered(doc, "html").decode()
 
 
 def _figure(html: str, chart_id: str) -> ET.Element:
@@ -128,7 +128,7 @@ def test_trend_charts_and_since_the_last_scan(html: str, doc: ScanDocument) -> N
 
 
 def test_no_history_means_no_trend_and_no_since_section(doc: ScanDocument) -> None:
-    html = render_html(doc.model_copy(update={"history": None}))
+    html = reports.rendered(doc.model_copy(update={"history": None}), "html").decode()
     assert "chart-trend-grade" not in html and 'id="since-last-scan"' not in html
 
 
@@ -158,7 +158,7 @@ def test_capped_by_is_shown_in_the_lowest_graded_functions(doc: ScanDocument) ->
     capped = doc.model_copy(deep=True)
     worst = min(capped.scores.functions, key=lambda s: s.overall.score)
     worst.overall.capped_by = "1 critical finding(s)"
-    grades = re.search(r'<section id="grades">.*?</section>', render_html(capped), re.S).group(0)
+    grades = re.search(r'<section id="grades">.*?</section>', reports.rendered(capped, "html").decode(), re.S).group(0)
     name = next(fn.name for fn in capped.functions if fn.id == worst.function_id)
     row = next(r for r in grades.split("<tr>") if f"<td>{escape(name)}</td>" in r)
     assert "<td>1 critical finding(s)</td>" in row

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import reports
 from reports.html import pillar_rows, top_risks_of
+from reports.tally import tally
 from scanner.document import ScanDocument
 from scanner.inventory import Grant, InvocationPath, ServerlessFunction
 from scanner.provider import Collection
@@ -53,7 +55,7 @@ def doc() -> ScanDocument:
 def rendered(doc: ScanDocument, tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, bytes]:
     out = tmp_path_factory.mktemp("pdf")
     scan = out / "scan.json"
-    scan.write_text(doc.model_dump_json())
+    scan.write_bytes(reports.rendered(doc, "json"))
     result = run_cli(["report", str(scan), "--format", "pdf", "--out", str(out), "--title", "Serverless review",
                       "--client", CLIENT], out)
     assert result.code == 0, result.stderr
@@ -84,7 +86,7 @@ def test_the_client_reads_the_grade_and_every_top_risk(doc: ScanDocument, pages:
     assert f"Estate grade {grade.detail()}" in _flat(pages[0])
     summary = _flat(next(p for p in pages if "Top risks" in p))
     assert f"The estate grades {grade.grade} {grade.detail()}" in summary
-    risks = top_risks_of(doc, pillar_rows(doc))
+    risks = top_risks_of(doc, pillar_rows(doc, tally(doc, set()).counts))
     assert risks
     for risk in risks:
         assert _flat(risk) in summary
@@ -120,7 +122,7 @@ def test_without_the_pdf_extra_it_is_one_line_naming_the_extra(tmp_path: Path, d
     blocker.mkdir()
     (blocker / "weasyprint.py").write_text('raise ImportError("No module named \'weasyprint\'")\n')
     scan = tmp_path / "scan.json"
-    scan.write_text(doc.model_dump_json())
+    scan.write_bytes(reports.rendered(doc, "json"))
     env = {"PYTHONPATH": f"{blocker}:{Path(__file__).parent.parent}"}
     for args in (["report", str(scan), "--format", "html,pdf", "--out", str(tmp_path / "out")],
                  ["demo", "--format", "pdf", "--out", str(tmp_path / "demo")]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -11,15 +11,17 @@ from providers.aws.errors import describe
 from providers.aws.functions import RegionCollector
 from providers.aws.iam import AccountIam
 from providers.aws.quotas import QUOTAS
-from providers.aws.targets import Account, Api, resolve_accounts, resolve_regions
+from providers.aws.shards import Kept
+from providers.aws.targets import Api, reach_again, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
-from scanner.pacing import FairShare, Pacer, configured_quotas, rates_type
+from scanner.pacing import Pacer, configured_quotas, rates_type
 from scanner.provider import (
     Collection,
     ProgressSink,
-    Provider,
     ProviderConfigError,
     ProviderOptions,
+    ShardedProvider,
+    ShardSpec,
     TargetStatus,
 )
 
@@ -40,57 +42,80 @@ class AwsOptions(ProviderOptions):
                     "get_function, ec2), or 'off'; default: AWS's documented quotas")
 
 
-class AwsProvider(Provider):
+class AwsProvider(ShardedProvider):
+    """One shard per account and region. A process keeps, for the shards it runs, one set of quota
+    buckets per account and region, one pool of call threads, and each account's session and IAM read."""
+
     name: ClassVar[str] = "aws"
     title: ClassVar[str] = "AWS Lambda"
     Options = AwsOptions
     options: AwsOptions
 
-    def collect(self, progress: ProgressSink) -> Collection:
-        opts = self.options
-        api = Api.build(opts.endpoint_url, opts.workers, opts.retry_mode,
-                        Pacer(configured_quotas(QUOTAS, opts.rates)))
-        accounts, targets = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id, api)
-        functions: list[ServerlessFunction] = []
-        # A paced call spends much of its time waiting for a token (a 15/s bucket hands one out every
-        # 67 ms, longer than a request takes), so twice the workers keep every region's buckets busy;
-        # the buckets, not the thread count, bound the request rate.
-        call_threads = opts.workers * 2
-        share = FairShare(call_threads)
-        # Two pools: region tasks wait on function tasks, so they must not share workers.
-        with ThreadPoolExecutor(opts.workers, "aws-region") as regions_pool, \
-                ThreadPoolExecutor(call_threads, "aws-call") as calls_pool:
-            jobs: list[tuple[tuple[Account, str], Future[tuple[list[ServerlessFunction], TargetStatus]]]] = []
-            for account in accounts:
-                try:
-                    regions = resolve_regions(opts.regions, account, api)
-                except ProviderConfigError:
-                    raise
-                except Exception as exc:  # one account's failure, whatever it is, must not end the scan
-                    targets.append(TargetStatus(provider="aws", account=account.id, status="failed",
-                                                error=describe(exc, "ec2:DescribeRegions")))
-                    continue
-                progress.note(f"aws account {account.id} ({account.via}): {len(regions)} region(s)")
-                # Submitted before its regions: the FIFO pool starts it before any task that waits on it.
-                # Regions do not wait for it to start reading: the account's authorization details are one
-                # large response, and only the functions' identity facts need it.
-                iam = regions_pool.submit(AccountIam, account, api)
-                jobs += [((account, region),
-                          regions_pool.submit(self._region, account, region, api, iam, calls_pool, progress, share))
-                         for region in regions]
-            for (account, region), job in jobs:
-                try:
-                    found, status = job.result()
-                except Exception as exc:  # an unexpected response fails its own target, not the whole scan
-                    found, status = [], TargetStatus(provider="aws", account=account.id, region=region,
-                                                     status="failed", error=describe(exc, "internal error"))
-                functions += found
-                targets.append(status)
-        return Collection(functions=functions, targets=targets, api_calls=dict(api.calls), scope={
-            "accounts": [a.id for a in accounts], "regions": opts.regions,
-        })
+    def __init__(self, options: AwsOptions) -> None:
+        super().__init__(options)
+        self._lock = threading.Lock()
+        self._kept: Kept | None = None
 
-    @staticmethod
-    def _region(account: Account, region: str, api: Api, iam_job: Future[AccountIam], pool: ThreadPoolExecutor,
-                progress: ProgressSink, share: FairShare) -> tuple[list[ServerlessFunction], TargetStatus]:
-        return RegionCollector(account, region, api, iam_job, pool, progress, share).collect()
+    def _process(self) -> Kept:
+        with self._lock:
+            if self._kept is None:
+                opts = self.options
+                self._kept = Kept(Api.build(opts.endpoint_url, opts.workers, opts.retry_mode,
+                                            Pacer(configured_quotas(QUOTAS, opts.rates))), opts.workers)
+            return self._kept
+
+    def close(self) -> None:
+        with self._lock:
+            kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.close()
+
+    def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]:
+        opts, kept = self.options, self._process()
+        planning = kept.api.counting()
+        accounts, failed = resolve_accounts(opts.profiles, opts.role_arns, opts.org_role, opts.external_id, planning)
+        # An account that could not be reached has no way in (empty reach) and is out of the scope.
+        plan = [ShardSpec(provider="aws", account=t.account, error=t.error) for t in failed]
+        for account in accounts:
+            kept.accounts.put(account.id, account)
+            try:
+                regions = resolve_regions(opts.regions, account, planning)
+            except ProviderConfigError:
+                raise
+            except Exception as exc:  # one account's failure, whatever it is, must not end the scan
+                plan.append(ShardSpec(provider="aws", account=account.id, account_name=account.name,
+                                      reach=account.reach(), error=describe(exc, "ec2:DescribeRegions")))
+                continue
+            progress.note(f"aws account {account.id} ({account.via}): {len(regions)} region(s)")
+            plan += [ShardSpec(provider="aws", account=account.id, region=region, account_name=account.name,
+                               reach=account.reach()) for region in regions]
+        return [plan[0].model_copy(update={"planning_calls": dict(planning.calls)}), *plan[1:]] if plan else plan
+
+    def collect_shard(self, spec: ShardSpec, progress: ProgressSink) -> Collection:
+        kept = self._process()
+        api = kept.api.counting()
+        scope: dict[str, list[str] | str] = {"accounts": [spec.account] if spec.reach else [],
+                                             "regions": self.options.regions}
+        if spec.error or spec.region is None:
+            status = TargetStatus(provider="aws", account=spec.account, status="failed",
+                                  error=spec.error or "no region given")
+            found: list[ServerlessFunction] = []
+        else:
+            found, status = self._region(spec, spec.region, api, kept, progress)
+        api.calls.update(spec.planning_calls)
+        return Collection(functions=found, targets=[status], api_calls=dict(api.calls), scope=scope)
+
+    def _region(self, spec: ShardSpec, region: str, api: Api, kept: Kept,
+                progress: ProgressSink) -> tuple[list[ServerlessFunction], TargetStatus]:
+        try:
+            account = kept.accounts.get(spec.account, lambda: reach_again(
+                spec.account, spec.account_name, spec.reach, api, self.options.external_id))
+            # Regions do not wait for the account's authorization details to start reading: they are one
+            # large response, and only the functions' identity facts need them.
+            iam = kept.iam.future(account.id, lambda: kept.iam_reads.submit(AccountIam, account, api))
+            return RegionCollector(account, region, api, iam, kept.calls, progress, kept.share).collect()
+        except ProviderConfigError as exc:
+            error = str(exc)
+        except Exception as exc:  # an unexpected response fails its own target, not the whole scan
+            error = describe(exc, "internal error")
+        return [], TargetStatus(provider="aws", account=spec.account, region=region, status="failed", error=error)

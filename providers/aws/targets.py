@@ -27,6 +27,13 @@ class Account:
     name: str | None
     session: boto3.Session
     via: str  # how it was reached: profile, role ARN or organization role
+    profile: str | None = None  # the profile of the session it was reached from
+    role_arn: str | None = None  # the role assumed from that session, if any
+
+    def reach(self) -> dict[str, str]:
+        """How another process reaches the account again: names only, never credentials."""
+        named = {"via": self.via, "profile": self.profile, "role_arn": self.role_arn}
+        return {k: v for k, v in named.items() if v is not None}
 
 
 @dataclass
@@ -49,6 +56,10 @@ class Api:
             read_timeout=30,
             user_agent_extra="ztscan",
         ), pacer or Pacer(QUOTAS))
+
+    def counting(self) -> Api:
+        """The same endpoint, config and quota buckets, with a count of its own (one shard's requests)."""
+        return Api(self.endpoint, self.config, self.pacer)
 
     def count(self, operation_name: str, service: str) -> None:
         with self._lock:
@@ -100,10 +111,11 @@ def resolve_accounts(
     failed: list[TargetStatus] = []
     bases = [(p, _session(p)) for p in profiles] or [(None, _session(None))]
 
-    def reach(label: str, make: Callable[[], boto3.Session], name: str | None = None, account_hint: str = "") -> None:
+    def reach(label: str, make: Callable[[], boto3.Session], name: str | None = None, account_hint: str = "",
+              profile: str | None = None, role_arn: str | None = None) -> None:
         try:
             session = make()
-            accounts.append(Account(_identity(session, api), name, session, label))
+            accounts.append(Account(_identity(session, api), name, session, label, profile, role_arn))
         except NoCredentialsError as exc:
             raise ProviderConfigError(describe(exc)) from exc
         except Exception as exc:  # an account that cannot be reached, for whatever reason, is one failed target
@@ -111,13 +123,14 @@ def resolve_accounts(
                                        error=describe(exc, label)))
 
     for profile, base in bases:
-        reach(f"profile {profile or 'default'}", lambda base=base: base)
+        reach(f"profile {profile or 'default'}", lambda base=base: base, profile=profile)
     if not accounts:
         return accounts, failed
-    base = accounts[0].session
+    base, base_profile = accounts[0].session, accounts[0].profile
     for arn in role_arns:
         hint = arn.split(":")[4] if arn.count(":") >= 5 else arn
-        reach(f"role {arn}", lambda arn=arn: _assume(base, arn, api, external_id), account_hint=hint)
+        reach(f"role {arn}", lambda arn=arn: _assume(base, arn, api, external_id), account_hint=hint,
+              profile=base_profile, role_arn=arn)
     if org_role:
         management = accounts[0].id
         try:
@@ -130,9 +143,17 @@ def resolve_accounts(
                 continue
             arn = f"arn:aws:iam::{member['Id']}:role/{org_role}"
             reach(f"organization role {arn}", lambda arn=arn: _assume(base, arn, api, external_id),
-                  name=member.get("Name"), account_hint=member["Id"])
+                  name=member.get("Name"), account_hint=member["Id"], profile=base_profile, role_arn=arn)
     unique = {a.id: a for a in accounts}
     return list(unique.values()), failed
+
+
+def reach_again(account: str, name: str | None, how: dict[str, str], api: Api, external_id: str | None) -> Account:
+    """An account planned in another process, reached the same way: its profile, then its role."""
+    session = _session(how.get("profile"))
+    if role_arn := how.get("role_arn"):
+        session = _assume(session, role_arn, api, external_id)
+    return Account(account, name, session, how.get("via", "profile default"), how.get("profile"), role_arn)
 
 
 def known_regions(session: boto3.Session) -> set[str]:

@@ -11,7 +11,8 @@ Design, for both users of the store:
   therefore append it in batches, one target or shard per transaction, and a reader can assemble a
   report by streaming the rows of one scan (``reader.load_document`` is the small version of that).
 - ``scans.state`` says whether a scan's rows are all there. Readers only ever see ``complete`` scans.
-  An unsharded scan writes everything, state ``complete``, in one transaction (``writer.record``).
+  A scan's history is written in one transaction (``writer.record``): the ``scans`` row as ``writing``,
+  then the document's results a page of functions at a time, then the absences, then ``complete``.
   The streaming pipeline will insert the ``scans`` row as ``writing``, commit each shard's functions and
   findings in its own transaction, and when the last shard is in, compare with history and flip the row
   to ``complete`` in one final transaction; a crashed run leaves a ``writing`` scan that no reader or

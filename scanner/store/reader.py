@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scanner.collected import FACT_SECTIONS
 from scanner.document import (
     FunctionScore,
     GroupScore,
@@ -20,6 +21,7 @@ from scanner.document import (
 )
 from scanner.findings import Finding
 from scanner.history import as_utc
+from scanner.inventory import ServerlessFunction
 from scanner.store import tables as t
 
 TREND_POINTS = 30
@@ -99,6 +101,11 @@ def load_document(conn: Connection, row: Any) -> ScanDocument:
                 resource_name=r.resource_name, evidence=list(r.evidence), waived=r.waived,
                 first_seen=as_utc(r.first_seen) if r.first_seen else None, delta=r.delta)
         for r in conn.execute(select(t.scan_findings).where(t.scan_findings.c.scan_id == sid))]
+    # The store keeps who each function is, not its facts: results() pairs findings with these.
+    not_kept = {section: "not kept in the history store" for section in (*FACT_SECTIONS, "tags")}
+    functions = [ServerlessFunction(provider=r.provider, account=r.account, region=r.region, id=r.function_id,
+                                    name=r.name, kind="unknown", unknown=not_kept)
+                 for r in conn.execute(select(t.scan_functions).where(t.scan_functions.c.scan_id == sid))]
     scores = Scores()
     for r in conn.execute(select(t.scan_scores).where(t.scan_scores.c.scan_id == sid)):
         score = Score(score=r.score, grade=r.grade)
@@ -113,7 +120,7 @@ def load_document(conn: Connection, row: Any) -> ScanDocument:
         scan=ScanMeta(id=sid, started_at=as_utc(row.started_at), finished_at=as_utc(row.finished_at),
                       scan_date=row.scan_date, providers=row.providers, scope=row.scope,
                       runtime_data="not kept in the history store"),
-        targets=[], checks=[], functions=[], findings=findings, scores=scores,
+        targets=[], checks=[], functions=functions, findings=findings, scores=scores,
         summary=Summary(functions=row.functions, targets_incomplete=row.targets_incomplete,
                         findings_by_status={s: getattr(row, f"status_{s.lower()}") for s in t.STATUSES},
                         failures_by_severity={s: getattr(row, f"failing_{s}") for s in t.SEVERITIES}))

@@ -16,6 +16,7 @@ import pytest
 
 from scanner.demo.azure.server import Emulator, serve
 from tests.azure.estate import estate
+from tests.conftest import findings_of
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Run:
         return next(f for f in self.doc["functions"] if f["name"] == name)
 
     def findings(self, name: str) -> dict[str, str]:
-        return {f["check_id"]: f["status"] for f in self.doc["findings"] if f["resource_name"] == name}
+        return {f["check_id"]: f["status"] for f in findings_of(self.doc) if f["resource_name"] == name}
 
     def target(self, account: str) -> dict[str, Any]:
         return next(t for t in self.doc["targets"] if t["account"] == account)

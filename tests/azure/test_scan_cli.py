@@ -29,7 +29,8 @@ FUNCTION_APPS = {
 
 def test_exit_code_3_when_something_was_not_assessed(scan: Run) -> None:
     assert scan.code == 3, scan.stderr
-    assert set(scan.doc) >= {"schema_version", "tool", "scan", "targets", "checks", "functions", "findings", "summary"}
+    assert set(scan.doc) >= {"schema_version", "tool", "scan", "targets", "checks", "identity_groups", "functions",
+                             "summary"}
 
 
 def test_every_function_app_and_slot_across_pages_and_subscriptions(scan: Run) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from scanner.demo.gcp import Emulator, serve
+from tests.conftest import findings_of
 from tests.gcp.estate import build_estate
 
 ZTSCAN = str(Path(sys.executable).with_name("ztscan"))
@@ -34,7 +35,7 @@ class Run:
 
     def findings(self, name: str) -> dict[str, str]:
         assert self.doc is not None, self.stderr
-        return {f["check_id"]: f["status"] for f in self.doc["findings"] if f["resource_name"] == name}
+        return {f["check_id"]: f["status"] for f in findings_of(self.doc) if f["resource_name"] == name}
 
     def target(self, project: str) -> dict[str, Any]:
         assert self.doc is not None, self.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scanner.demo.gcp import Emulator, serve
+from tests.conftest import facts_of
 from tests.gcp.conftest import Run, ztscan
 from tests.gcp.estate import ALPHA, BETA, build_estate
 
@@ -95,8 +96,8 @@ def test_429_and_503_are_retried_with_nothing_lost(fresh: Emulator, tmp_path: Pa
     assert run.code == 0, run.stderr
     assert sum(fresh.fired.values()) == 7 and all(n == 1 for n in fresh.fired.values())
     assert [t["status"] for t in run.doc["targets"]] == ["complete"] * 3
-    by_id = {f["id"]: f for f in run.doc["functions"]}
-    assert by_id == {f["id"]: f for f in full_scan.doc["functions"]}  # identical to an unthrottled scan
+    by_id = {f["id"]: facts_of(f) for f in run.doc["functions"]}
+    assert by_id == {f["id"]: facts_of(f) for f in full_scan.doc["functions"]}  # identical to an unthrottled scan
 
 
 def test_persistent_error_fails_the_project_not_the_scan(fresh: Emulator, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from scanner.demo.gcp import Emulator, serve
 from scanner.demo.gcp.builders import conditional
+from tests.conftest import findings_of
 from tests.gcp.conftest import Run
 from tests.gcp.estate import ALPHA, BETA, DELTA, KEY_BAD, ORG, build_estate
 from tests.gcp.test_faults import scan
@@ -75,8 +76,8 @@ def test_predefined_roles_fall_back_to_the_bundled_dataset(fresh: Emulator, tmp_
     admin = run.fn("open-v1")["identity"]["admin"]
     assert admin[0]["source"] == f"projects/{ALPHA} binding roles/editor"
     assert "[permissions: bundled dataset 2026-10-15" in admin[0]["reason"]
-    statuses = {(f["resource_name"], f["check_id"]): f["status"] for f in run.doc["findings"]}
-    assert statuses == {(f["resource_name"], f["check_id"]): f["status"] for f in full_scan.doc["findings"]}
+    statuses = {(f["resource_name"], f["check_id"]): f["status"] for f in findings_of(run.doc)}
+    assert statuses == {(f["resource_name"], f["check_id"]): f["status"] for f in findings_of(full_scan.doc)}
 
 
 def test_condition_ztscan_cannot_parse_is_unknown(tmp_path: Path) -> None:

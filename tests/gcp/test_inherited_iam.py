@@ -8,6 +8,7 @@ https://cloud.google.com/iam/docs/conditions-attribute-reference
 
 from __future__ import annotations
 
+from tests.conftest import findings_of
 from tests.gcp.conftest import Run
 from tests.gcp.estate import COND_DEV_SA, DELTA, ORG, PARTNER_SA, TIMED_SA
 
@@ -23,7 +24,7 @@ def test_folder_editor_is_admin_escalation_and_lateral_movement(full_scan: Run) 
     assert full_scan.fn("inherit-editor")["identity"]["admin"][0]["resources"] == ["folders/700"]
     found = full_scan.findings("inherit-editor")
     assert [found[c] for c in ("ZT-IAM-001", "ZT-IAM-003", "ZT-IAM-006")] == ["FAIL"] * 3
-    evidence = next(f["evidence"] for f in full_scan.doc["findings"]
+    evidence = next(f["evidence"] for f in findings_of(full_scan.doc)
                     if f["resource_name"] == "inherit-editor" and f["check_id"] == "ZT-IAM-001")
     assert any(e.startswith(source) for e in evidence)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import shared_with
 from tests.gcp.conftest import Run
 from tests.gcp.estate import (
     ALPHA,
@@ -24,7 +25,9 @@ def test_exit_code_and_document(full_scan: Run) -> None:
     assert full_scan.code == 0, full_scan.stderr
     doc = full_scan.doc
     assert doc is not None
-    assert {"schema_version", "tool", "scan", "targets", "checks", "functions", "findings", "summary"} <= set(doc)
+    keys = {"schema_version", "tool", "scan", "targets", "checks", "identity_groups", "functions", "summary"}
+    assert keys <= set(doc)
+    assert doc["schema_version"].startswith("2.") and "findings" not in doc
     assert doc["scan"]["providers"] == ["gcp"]
 
 
@@ -95,8 +98,9 @@ def test_identity_escalation_and_least_privilege(full_scan: Run) -> None:
     assert hardened["principal"] == HARDENED_SA
     assert hardened["admin"] == hardened["privilege_escalation"] == hardened["modify_functions"] == []
     assert hardened["wildcard"] == []
-    # shared_with is filled across the inventory: two functions run as HARDENED_SA.
-    assert hardened["shared_with"] == [fid(ALPHA, "us-east1", "directvpc-v2")]
+    # Sharing is found across the inventory: two functions run as HARDENED_SA (one identity group).
+    assert shared_with(full_scan.doc, full_scan.fn("hardened-v2")["id"]) == [fid(ALPHA, "us-east1", "directvpc-v2")]
+    assert "shared_with" not in hardened  # schema 2.0 writes identity_groups instead
     beta = full_scan.fn("plain-v2")["identity"]  # roles/viewer: read-only, so nothing to report
     assert beta["principal"] == BETA_SA and beta["wildcard"] == beta["admin"] == beta["modify_functions"] == []
 

@@ -1,0 +1,166 @@
+"""The scan file, schema 2.x: the wire model behind ``--format json``, its JSON Schema and its validation.
+
+Check metadata is written once; each function carries its facts, its score and its findings keyed by
+check id, with nothing that repeats the function or the check; identity sharing is written as groups.
+The in-memory ScanDocument is what the scan and every report work with; this module converts between
+the two, one function at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from scanner.document import (
+    SCHEMA_ID,
+    DocumentParts,
+    FunctionScore,
+    GroupScore,
+    ScanDocument,
+    Score,
+    Scores,
+)
+from scanner.findings import CheckMeta, Delta, Finding, Status
+from scanner.inventory import ServerlessFunction
+from scanner.results import FunctionResult
+
+_ALWAYS = ("id", "status", "evidence")
+_HISTORY = ("first_seen", "last_seen", "delta")
+
+
+def _without_defaults(data: dict[str, Any], defaults: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in keep or v != defaults[k]}
+
+
+class FindingEntry(BaseModel):
+    """One check's finding on the function that holds it. Fields at their default are left out of the file;
+    a NOT_APPLICABLE finding keeps no history (first_seen, last_seen, delta): there is nothing to track."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="Stable across scans: hash of check id and function id")
+    status: Status
+    evidence: list[str] = Field(default_factory=list)
+    waived: bool = False
+    waiver: dict[str, str] | None = Field(None, description="reason, owner, expires of the waiver applied")
+    first_seen: datetime | None = Field(None, description="Set when the scan wrote history")
+    last_seen: datetime | None = Field(
+        None, description="Left out when it is the scan's finished_at (a finding present in this scan)")
+    delta: Delta | None = Field(None, description="Against the previous scan of the same scope")
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler):
+        # No return annotation: with one, pydantic would publish this model's schema as a bare object.
+        data = _without_defaults(handler(self), _FINDING_DEFAULTS, _ALWAYS)
+        if self.status == Status.NOT_APPLICABLE:
+            return {k: v for k, v in data.items() if k not in _HISTORY}
+        return data
+
+    @classmethod
+    def of(cls, f: Finding, finished_at: datetime) -> FindingEntry:
+        last_seen = None if f.last_seen == finished_at else f.last_seen
+        return cls.model_construct(id=f.id, status=f.status, evidence=f.evidence, waived=f.waived, waiver=f.waiver,
+                                   first_seen=f.first_seen, last_seen=last_seen, delta=f.delta)
+
+
+class CompactScore(Score):
+    """A Score inside a function entry: fields at their default (capped_by, reason, coverage) are left out."""
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler):
+        return _without_defaults(handler(self), _SCORE_DEFAULTS, ("score", "grade"))
+
+
+_FINDING_DEFAULTS = {name: field.default for name, field in FindingEntry.model_fields.items()}
+_SCORE_DEFAULTS = {name: field.default for name, field in Score.model_fields.items()}
+
+
+class FunctionScoreEntry(BaseModel):
+    """The function's score: overall and per pillar (the function is the entry that holds it)."""
+
+    overall: CompactScore
+    pillars: dict[str, CompactScore] = Field(default_factory=dict)
+
+
+class FunctionEntry(ServerlessFunction):
+    """A function's facts, plus its score and its findings keyed by check id."""
+
+    score: FunctionScoreEntry | None = Field(None, description="None when the function was not graded")
+    findings: dict[str, FindingEntry] = Field(default_factory=dict, description="Check id -> finding")
+
+    @classmethod
+    def of(cls, result: FunctionResult, finished_at: datetime) -> FunctionEntry:
+        fn = result.function
+        values = {name: getattr(fn, name) for name in ServerlessFunction.model_fields}
+        score = result.score
+        return cls.model_construct(
+            **values,
+            score=FunctionScoreEntry.model_construct(overall=_compact(score.overall), pillars={
+                pillar: _compact(s) for pillar, s in score.pillars.items()}) if score else None,
+            findings={f.check_id: FindingEntry.of(f, finished_at) for f in result.findings},
+        )
+
+
+def _compact(score: Score) -> CompactScore:
+    return CompactScore.model_construct(score.model_fields_set, **score.__dict__)
+
+
+class EstateScores(BaseModel):
+    """Scores above the function (each function's own score is in its entry)."""
+
+    accounts: list[GroupScore] = Field(default_factory=list)
+    estate: GroupScore | None = None
+
+
+class ScanFile(DocumentParts):
+    """The scan document as ``--format json`` writes it (schema 2.x). ``functions`` comes last: it is streamed."""
+
+    model_config = ConfigDict(json_schema_extra={"$id": SCHEMA_ID})
+
+    scores: EstateScores = Field(default_factory=EstateScores)
+    functions: list[FunctionEntry] = Field(default_factory=list)
+
+
+PARTS = tuple(DocumentParts.model_fields)
+
+
+def header(doc: ScanDocument, schema_version: str) -> ScanFile:
+    """Everything but the functions, which the writer streams after it."""
+    values: dict[str, Any] = {name: getattr(doc, name) for name in PARTS}
+    scores = EstateScores.model_construct(accounts=doc.scores.accounts, estate=doc.scores.estate)
+    return ScanFile.model_construct(**{**values, "schema_version": schema_version, "scores": scores, "functions": []})
+
+
+def _findings(entry: FunctionEntry, checks: dict[str, CheckMeta], finished_at: datetime) -> Iterable[Finding]:
+    for check_id, f in entry.findings.items():
+        meta = checks.get(check_id)
+        if meta is None:
+            raise ValueError(f"functions.{entry.id}.findings: {check_id} is not in checks")
+        yield Finding(id=f.id, check_id=check_id, title=meta.title, pillar=meta.pillar, severity=meta.severity,
+                      status=f.status, provider=entry.provider, account=entry.account, region=entry.region,
+                      resource_id=entry.id, resource_name=entry.name, evidence=f.evidence, waived=f.waived,
+                      waiver=f.waiver, first_seen=f.first_seen, delta=f.delta,
+                      # A finding with history and no last_seen of its own was seen by this scan.
+                      last_seen=f.last_seen or (finished_at if f.first_seen else None))
+
+
+def to_document(wire: ScanFile) -> ScanDocument:
+    """The in-memory document of a 2.x file."""
+    checks = {c.id: c for c in wire.checks}
+    functions: list[ServerlessFunction] = []
+    findings: list[Finding] = []
+    scores: list[FunctionScore] = []
+    for entry in wire.functions:
+        findings.extend(_findings(entry, checks, wire.scan.finished_at))
+        if entry.score is not None:
+            scores.append(FunctionScore(function_id=entry.id, overall=Score(**entry.score.overall.__dict__),
+                                        pillars={p: Score(**s.__dict__) for p, s in entry.score.pillars.items()}))
+        functions.append(ServerlessFunction.model_construct(
+            entry.model_fields_set - {"score", "findings"},
+            **{name: getattr(entry, name) for name in ServerlessFunction.model_fields}))
+    values = {name: getattr(wire, name) for name in PARTS}
+    return ScanDocument(**values, functions=functions, findings=findings,
+                        scores=Scores(functions=scores, accounts=wire.scores.accounts, estate=wire.scores.estate))
