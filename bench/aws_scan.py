@@ -32,13 +32,14 @@ REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-
 RUNTIMES = ["python3.12", "python3.9", "nodejs22.x", "nodejs18.x", "java17", "python3.13"]
 
 
-def estate_specs(count: int, regions: list[str]) -> tuple[list[DemoFunction], dict[str, dict]]:
+def estate_specs(count: int, regions: list[str], account: str = fixtures.DEMO_ACCOUNT,
+                 prefix: str = "fn") -> tuple[list[DemoFunction], dict[str, dict]]:
     roles = {f"role-{i}": {"inline": fixtures.BASIC_LOGS} for i in range(25)}
     roles["role-0"] = fixtures.ROLES["orders-admin"]
     roles["role-1"] = fixtures.ROLES["deployer"]
     functions = []
     for i in range(count):
-        spec = DemoFunction(f"fn-{i:04d}", RUNTIMES[i % len(RUNTIMES)], f"role-{i % 25}",
+        spec = DemoFunction(f"{prefix}-{i:04d}", RUNTIMES[i % len(RUNTIMES)], f"role-{i % 25}",
                             region=regions[i % len(regions)],
                             env={"TABLE": f"t{i}", "API_KEY": f"k{i}-Xy7Qw9Lm2Pz8Rt5Vb3Nc6"} if i % 3 else {},
                             tags={"app": f"a{i % 10}"})
@@ -46,15 +47,15 @@ def estate_specs(count: int, regions: list[str]) -> tuple[list[DemoFunction], di
             spec.url_auth = "NONE" if i % 20 == 0 else "AWS_IAM"
         if i % 7 == 0:
             spec.permissions = [{"StatementId": "s3", "Principal": "s3.amazonaws.com",
-                                 "SourceAccount": fixtures.DEMO_ACCOUNT}]
+                                 "SourceAccount": account}]
         if i % 15 == 0:
             spec.aliases = [DemoAlias("live", url_auth="AWS_IAM", statements=[
-                {"Sid": "caller", "Principal": {"AWS": f"arn:aws:iam::{fixtures.DEMO_ACCOUNT}:root"},
+                {"Sid": "caller", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
                  "Action": "lambda:InvokeFunction"}])]
         if i % 5 == 0:
             spec.code_signing = "Enforce" if i % 10 == 0 else "Warn"
         if i % 4 == 0:
-            spec.on_failure = f"arn:aws:sqs:{spec.region}:{fixtures.DEMO_ACCOUNT}:failures"
+            spec.on_failure = f"arn:aws:sqs:{spec.region}:{account}:failures"
         functions.append(spec)
     return functions, roles
 

@@ -64,30 +64,40 @@ def timed(label: str, render, *args) -> object:  # type: ignore[no-untyped-def]
 
 
 def chromium_paint(html: str) -> None:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("Chromium: skipped (playwright is in the test extra)")
-        return
-    if not Path(CHROMIUM).exists():
-        print("Chromium: skipped (scripts/install-browser.sh installs it)")
-        return
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+    with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ztscan.html"
         path.write_text(html)
+        print(paint_file(path)[1])
+
+
+def paint_file(path: Path, timeout_s: float = 60) -> tuple[bool | None, str]:
+    """Load, script and paint a report in headless Chromium: (True, what it took) once painted, (False,
+    why) when it did not open in time or failed, (None, why) when Chromium or Playwright is missing."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        return None, "Chromium: skipped (playwright is in the test extra)"
+    if not Path(CHROMIUM).exists():
+        return None, "Chromium: skipped (scripts/install-browser.sh installs it)"
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Performance.enable")
-        started = time.perf_counter()
-        page.goto(path.as_uri(), wait_until="load")
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        wall = time.perf_counter() - started
-        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        print(f"Chromium: loaded, scripted and painted in {wall:.2f} s ({metrics['TaskDuration']:.2f} s of "
-              f"main-thread work: script {metrics['ScriptDuration']:.2f} s, layout {metrics['LayoutDuration']:.2f} s; "
-              f"{page.locator('#inventory-table tbody tr').count()} inventory rows)")
-        browser.close()
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            started = time.perf_counter()
+            page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            wall = time.perf_counter() - started
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            rows = page.locator("#inventory-table tbody tr").count()
+        except Error as exc:
+            return False, f"Chromium: did not open the report ({str(exc).splitlines()[0]})"
+        finally:
+            browser.close()
+    return True, (f"Chromium: loaded, scripted and painted in {wall:.2f} s ({metrics['TaskDuration']:.2f} s of "
+                  f"main-thread work: script {metrics['ScriptDuration']:.2f} s, layout "
+                  f"{metrics['LayoutDuration']:.2f} s; {rows} inventory rows)")
 
 
 def pdf(doc: ScanDocument, label: str) -> None:
