@@ -131,7 +131,8 @@ def main() -> None:
         by_operation = doc["scan"]["api_calls"]["aws"]
         calls = sum(by_operation.values())
         print(f"exit code {scan.returncode}; {scanned} functions scanned in {elapsed:.2f}s "
-              f"({scanned / elapsed:.0f} functions/s)")
+              f"({scanned / elapsed:.0f} functions/s); the scan process used {scan.cpu_seconds:.2f} s of CPU "
+              f"(moto and the proxy share the same 2 cores)")
         print(f"API calls: {calls} ({calls / max(scanned, 1):.2f} per function)")
         reads = _front_door_reads(by_operation)
         print(f"front-door reads: {reads} ({reads / len(regions):.1f} per region, none per function)")

@@ -100,6 +100,11 @@ def _answers(port: int) -> bool:
         return False
 
 
+# moto's server logs every request through werkzeug: ~15% of its CPU for lines nobody reads here.
+_QUIET_MOTO = ("import logging, sys; from moto.server import main; "
+               "logging.getLogger('werkzeug').setLevel(logging.WARNING); main(['-H', '127.0.0.1', '-p', sys.argv[1]])")
+
+
 @contextlib.contextmanager
 def moto_process(server: list[str] | None = None, ready: Callable[[], bool] | None = None,
                  ready_within: float = 10.0) -> Iterator[tuple[str, dict[str, str]]]:
@@ -108,8 +113,7 @@ def moto_process(server: list[str] | None = None, ready: Callable[[], bool] | No
     ``server`` is another command that serves moto (given ``--port N``), e.g. one that seeds it first."""
     port = free_port()
     env = {**os.environ, **FAKE_CREDENTIALS, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
-    command = [*server, "--port", str(port)] if server else [sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
-                                                              "-p", str(port)]
+    command = [*server, "--port", str(port)] if server else [sys.executable, "-c", _QUIET_MOTO, str(port)]
     moto = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=None if server else subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + ready_within
