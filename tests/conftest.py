@@ -25,13 +25,17 @@ def findings_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """Every finding of a schema 2.x document, with its check's and its function's fields joined back in
     and the fields the file leaves out at their default filled in, so a test can filter on any of them."""
     checks = {c["id"]: c for c in doc["checks"]}
+    finished = doc["scan"]["finished_at"]
     joined = []
     for fn in doc["functions"]:
         for check_id, f in fn["findings"].items():
             check = checks[check_id]
+            # As the schema says: with history written, a tracked finding's missing stamps are the scan's time.
+            tracked = doc.get("history") is not None and f["status"] != "NOT_APPLICABLE"
             joined.append({
-                "waived": False, "waiver": None, "first_seen": None, "delta": None, **f,
-                "last_seen": f.get("last_seen") or (doc["scan"]["finished_at"] if f.get("first_seen") else None),
+                "waived": False, "waiver": None, "delta": None, **f,
+                "first_seen": f.get("first_seen") or (finished if tracked else None),
+                "last_seen": f.get("last_seen") or (finished if tracked or f.get("first_seen") else None),
                 "check_id": check_id, "title": check["title"], "pillar": check["pillar"],
                 "severity": check["severity"], "provider": fn["provider"], "account": fn["account"],
                 "region": fn["region"], "resource_id": fn["id"], "resource_name": fn["name"],
