@@ -51,7 +51,9 @@ class FindingEntry(BaseModel):
                           "scan's finished_at (first seen by this scan)")
     last_seen: datetime | None = Field(
         None, description="Left out when it is the scan's finished_at (a finding present in this scan)")
-    delta: Delta | None = Field(None, description="Against the previous scan of the same scope")
+    delta: Delta | None = Field(
+        None, description="Against the previous scan of the same scope; left out when `unchanged` on a finding "
+                          "that has a first_seen of its own (first seen before this scan)")
 
     @model_serializer(mode="wrap")
     def _compact(self, handler: SerializerFunctionWrapHandler):
@@ -66,8 +68,10 @@ class FindingEntry(BaseModel):
         # Both stamps are most often the scan's own time: a lossless saving of ~60 bytes per finding.
         first_seen = None if f.first_seen == finished_at else f.first_seen
         last_seen = None if f.last_seen == finished_at else f.last_seen
+        # A finding first seen before this scan and still here is almost always unchanged: the default.
+        delta = None if first_seen is not None and f.delta == "unchanged" else f.delta
         return cls.model_construct(id=f.id, status=f.status, evidence=f.evidence, waived=f.waived, waiver=f.waiver,
-                                   first_seen=first_seen, last_seen=last_seen, delta=f.delta)
+                                   first_seen=first_seen, last_seen=last_seen, delta=delta)
 
 
 class CompactScore(Score):
@@ -149,7 +153,7 @@ def _findings(entry: FunctionEntry, checks: dict[str, CheckMeta], finished_at: d
         yield Finding(id=f.id, check_id=check_id, title=meta.title, pillar=meta.pillar, severity=meta.severity,
                       status=f.status, provider=entry.provider, account=entry.account, region=entry.region,
                       resource_id=entry.id, resource_name=entry.name, evidence=f.evidence, waived=f.waived,
-                      waiver=f.waiver, delta=f.delta,
+                      waiver=f.waiver, delta=f.delta or ("unchanged" if tracked and f.first_seen else None),
                       first_seen=f.first_seen or (finished_at if tracked else None),
                       last_seen=f.last_seen or (finished_at if tracked or f.first_seen else None))
 

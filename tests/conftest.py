@@ -33,7 +33,8 @@ def findings_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
             # As the schema says: with history written, a tracked finding's missing stamps are the scan's time.
             tracked = doc.get("history") is not None and f["status"] != "NOT_APPLICABLE"
             joined.append({
-                "waived": False, "waiver": None, "delta": None, **f,
+                "waived": False, "waiver": None, **f,
+                "delta": f.get("delta") or ("unchanged" if tracked and f.get("first_seen") else None),
                 "first_seen": f.get("first_seen") or (finished if tracked else None),
                 "last_seen": f.get("last_seen") or (finished if tracked or f.get("first_seen") else None),
                 "check_id": check_id, "title": check["title"], "pillar": check["pillar"],
