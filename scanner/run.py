@@ -8,14 +8,10 @@ from datetime import date, datetime
 from scanner import pipeline
 from scanner.document import ScanDocument
 from scanner.findings import Severity
-from scanner.provider import Collection, ProgressSink, Provider
+from scanner.provider import Collection
 from scanner.waivers import Waiver
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-
-
-def collect_all(providers: list[Provider], progress: ProgressSink) -> dict[str, Collection]:
-    return {p.name: p.collect(progress) for p in providers}
 
 
 def assemble(

@@ -25,7 +25,6 @@ from scanner.progress import LogProgress
 from scanner.provider import TargetStatus
 from scanner.remediation_plan import plan_of_results
 from scanner.results import MemoryResults
-from scanner.run import collect_all
 from scanner.totals import Totals
 from scanner.waivers import Waiver
 from tests import totals_reference as ref
@@ -40,7 +39,8 @@ def demo() -> Iterator[tuple[list[ServerlessFunction], list[TargetStatus]]]:
     with moto_server() as endpoint:
         urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
     with demo_providers(quiet=True) as providers:
-        collections = collect_all(providers, LogProgress(quiet=True))
+        progress = LogProgress(quiet=True)
+        collections = {p.name: p.collect(progress) for p in providers}
     yield ([fn for c in collections.values() for fn in c.functions],
            [t for c in collections.values() for t in c.targets])
 
