@@ -19,7 +19,8 @@ CPU time (the machine is shared: CPU time is the steadier of the two) and both p
 workers), JSON and HTML bytes per function (KB = 1,000 bytes), and whether the HTML opens in headless
 Chromium. Then PASS/FAIL against issue 12's "done when" targets.
 Usage: python bench/org_scale.py [--functions 20000] [--accounts 20] [--regions 4] [--compare 2000]
-       [--executor inline --executor local:2 ...] [--no-store]
+       [--executor inline --executor local:2 ...] [--no-store] [--keep DIR]
+--keep DIR copies each run's JSON and HTML to DIR/<executor>-<functions>/ before they are deleted.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import contextlib
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -111,9 +113,16 @@ def executor_option(executor: str) -> Iterator[tuple[list[str], tuple[int, ...]]
 
 def document_summary(path: Path) -> dict:
     """The JSON's `summary` without loading its per-function bulk (a 1.x document of 20,000 functions is
-    over a gigabyte): in a document indented by 2, a top-level member starts on a line `  "key": `."""
+    over a gigabyte): a 2.x document writes each top-level member on a line `"key":...,`; a 1.x document,
+    indented by 2, starts each on a line `  "key": `."""
     with path.open("rb") as handle:
-        if handle.readline().strip() != b"{":
+        first = handle.readline()
+        if first.startswith(b'{"'):  # 2.x: compact, one member a line
+            for line in handle:
+                if line.startswith(b'"summary":'):
+                    return json.loads(b"{" + line.rstrip().rstrip(b",") + b"}")["summary"]  # type: ignore[no-any-return]
+            raise ValueError(f"{path} has no summary")
+        if first.strip() != b"{":
             handle.seek(0)
             return json.load(handle)["summary"]  # type: ignore[no-any-return]
         member: list[bytes] | None = None
@@ -128,7 +137,7 @@ def document_summary(path: Path) -> dict:
 
 
 def scan(proxy: str, env: dict[str, str], regions: list[str], executor: str, requested: int, work: Path,
-         store: bool) -> Run:
+         store: bool, keep: Path | None) -> Run:
     out = work / f"out-{executor.replace(':', '-')}-{requested}"
     with executor_option(executor) as (option, workers):
         measured = run_measured(
@@ -143,11 +152,15 @@ def scan(proxy: str, env: dict[str, str], regions: list[str], executor: str, req
               json_path.stat().st_size if json_path.exists() else 0,
               html_path.stat().st_size if html_path.exists() else 0, opened, note)
     for report in out.glob("ztscan.*"):
+        if keep is not None:
+            (keep / out.name).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(report, keep / out.name / report.name)
         report.unlink()  # a 1.x JSON of 20,000 functions is gigabytes: keep the disk for the next run
     return run
 
 
-def scale(functions: int, accounts: int, regions: list[str], executors: list[str], store: bool) -> list[Run]:
+def scale(functions: int, accounts: int, regions: list[str], executors: list[str], store: bool,
+          keep: Path | None) -> list[Run]:
     runs = []
     with tempfile.TemporaryDirectory(prefix="org-scale-") as tmp:
         work = Path(tmp)
@@ -160,7 +173,7 @@ def scale(functions: int, accounts: int, regions: list[str], executors: list[str
                   f"moto in {seeded['seconds']:.1f} s; moto's RSS {_rss_mib(seeded['pid']):.0f} MB", flush=True)
             with aws_proxy(upstream, ProxyState(upstream, recorded=seeded["recorded"])) as (proxy, _):
                 for executor in executors:
-                    runs.append(scan(proxy, env, regions, executor, functions, work, store))
+                    runs.append(scan(proxy, env, regions, executor, functions, work, store, keep))
                     print_run(runs[-1])
             print(f"moto's peak RSS: {_rss_mib(seeded['pid'], 'VmHWM'):.0f} MB", flush=True)
     return runs
@@ -217,12 +230,14 @@ def main() -> None:
     parser.add_argument("--compare", type=int, help="Also run at this many functions and compare time per function")
     parser.add_argument("--executor", action="append", help="inline, local:N or dask (default: every one available)")
     parser.add_argument("--no-store", action="store_true", help="Scan without writing history")
+    parser.add_argument("--keep", type=Path, help="Copy each run's JSON and HTML into this directory")
     args = parser.parse_args()
     regions = REGIONS[: args.regions]
     executors = args.executor or executors_available()
     print(f"executors: {', '.join(executors)}", flush=True)
-    small = scale(args.compare, args.accounts, regions, executors, not args.no_store) if args.compare else []
-    big = scale(args.functions, args.accounts, regions, executors, not args.no_store)
+    store = not args.no_store
+    small = scale(args.compare, args.accounts, regions, executors, store, args.keep) if args.compare else []
+    big = scale(args.functions, args.accounts, regions, executors, store, args.keep)
     for run in big:
         print(f"\n== done-when targets at {args.functions} functions, executor {run.executor}")
         baseline = next((s for s in small if s.executor == run.executor), None)

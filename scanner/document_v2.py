@@ -2,6 +2,9 @@
 
 Check metadata is written once; each function carries its facts, its score and its findings keyed by
 check id, with nothing that repeats the function or the check; identity sharing is written as groups.
+Whatever a reader can restore exactly is left out of a function's entry: fields at their default (the JSON
+Schema gives each default), a finding id that is the stable hash of its check and function, a score's
+coverage (assessed / applicable). ``to_document`` restores them.
 The in-memory ScanDocument is what the scan and every report work with; this module converts between
 the two, one function at a time.
 """
@@ -12,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from scanner.document import (
     SCHEMA_ID,
@@ -27,21 +30,20 @@ from scanner.findings import CheckMeta, Delta, Finding, Status
 from scanner.inventory import ServerlessFunction
 from scanner.results import FunctionResult
 
-_ALWAYS = ("id", "status", "evidence")
 _HISTORY = ("first_seen", "last_seen", "delta")
 
 
-def _without_defaults(data: dict[str, Any], defaults: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k in keep or v != defaults[k]}
-
-
 class FindingEntry(BaseModel):
-    """One check's finding on the function that holds it. Fields at their default are left out of the file;
-    a NOT_APPLICABLE finding keeps no history (first_seen, last_seen, delta): there is nothing to track."""
+    """One check's finding on the function that holds it. Fields at their default are left out of the file
+    (the writer serialises with exclude_defaults), but the evidence is always written; a NOT_APPLICABLE
+    finding keeps no history (first_seen, last_seen, delta): there is nothing to track."""
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(description="Stable across scans: hash of check id and function id")
+    id: str | None = Field(
+        None, description="Stable across scans. Left out when it is the first 20 hex digits of the SHA-256 of "
+                          "the check id, a NUL byte and the function id (the id every finding has unless a later "
+                          "schema says otherwise)")
     status: Status
     evidence: list[str] = Field(default_factory=list)
     waived: bool = False
@@ -58,32 +60,46 @@ class FindingEntry(BaseModel):
     @model_serializer(mode="wrap")
     def _compact(self, handler: SerializerFunctionWrapHandler):
         # No return annotation: with one, pydantic would publish this model's schema as a bare object.
-        data = _without_defaults(handler(self), _FINDING_DEFAULTS, _ALWAYS)
+        data = handler(self)
+        data.setdefault("evidence", list(self.evidence))
         if self.status == Status.NOT_APPLICABLE:
             return {k: v for k, v in data.items() if k not in _HISTORY}
         return data
 
     @classmethod
     def of(cls, f: Finding, finished_at: datetime) -> FindingEntry:
+        # The id is derivable from the check and the function: ~28 bytes per finding.
+        own_id = None if f.id == Finding.stable_id(f.check_id, f.resource_id) else f.id
         # Both stamps are most often the scan's own time: a lossless saving of ~60 bytes per finding.
         first_seen = None if f.first_seen == finished_at else f.first_seen
         last_seen = None if f.last_seen == finished_at else f.last_seen
         # A finding first seen before this scan and still here is almost always unchanged: the default.
         delta = None if first_seen is not None and f.delta == "unchanged" else f.delta
-        return cls.model_construct(id=f.id, status=f.status, evidence=f.evidence, waived=f.waived, waiver=f.waiver,
-                                   first_seen=first_seen, last_seen=last_seen, delta=delta)
+        return cls.model_construct(id=own_id, status=f.status, evidence=f.evidence, waived=f.waived,
+                                   waiver=f.waiver, first_seen=first_seen, last_seen=last_seen, delta=delta)
+
+
+def _coverage(assessed: int, applicable: int) -> float | None:
+    """A score's coverage as scanner.grading computes it."""
+    return assessed / applicable if applicable else None
 
 
 class CompactScore(Score):
-    """A Score inside a function entry: fields at their default (capped_by, reason, coverage) are left out."""
+    """A Score inside a function entry: fields at their default are left out, and so is the coverage, which is
+    always assessed / applicable (None when nothing applies): reading the file computes it again."""
 
     @model_serializer(mode="wrap")
     def _compact(self, handler: SerializerFunctionWrapHandler):
-        return _without_defaults(handler(self), _SCORE_DEFAULTS, ("score", "grade"))
+        data = handler(self)
+        if self.coverage == _coverage(self.assessed, self.applicable):
+            data.pop("coverage", None)
+        return data
 
-
-_FINDING_DEFAULTS = {name: field.default for name, field in FindingEntry.model_fields.items()}
-_SCORE_DEFAULTS = {name: field.default for name, field in Score.model_fields.items()}
+    @model_validator(mode="after")
+    def _derive_coverage(self) -> CompactScore:
+        if "coverage" not in self.model_fields_set:
+            self.coverage = _coverage(self.assessed, self.applicable)
+        return self
 
 
 class FunctionScoreEntry(BaseModel):
@@ -94,7 +110,10 @@ class FunctionScoreEntry(BaseModel):
 
 
 class FunctionEntry(ServerlessFunction):
-    """A function's facts, plus its score and its findings keyed by check id."""
+    """A function's facts, plus its score and its findings keyed by check id. Written with exclude_defaults:
+    a fact at its default is left out, and so is a section all at its default (an unread fact is never at a
+    default that reads as collected: it is listed in ``unknown``); the computed facts (anonymous_invoke,
+    cross_account_invoke) are written wherever their section is."""
 
     score: FunctionScoreEntry | None = Field(None, description="None when the function was not graded")
     findings: dict[str, FindingEntry] = Field(default_factory=dict, description="Check id -> finding")
@@ -150,7 +169,8 @@ def _findings(entry: FunctionEntry, checks: dict[str, CheckMeta], finished_at: d
         if meta is None:
             raise ValueError(f"functions.{entry.id}.findings: {check_id} is not in checks")
         tracked = recorded and f.status != Status.NOT_APPLICABLE
-        yield Finding(id=f.id, check_id=check_id, title=meta.title, pillar=meta.pillar, severity=meta.severity,
+        yield Finding(id=f.id or Finding.stable_id(check_id, entry.id), check_id=check_id, title=meta.title,
+                      pillar=meta.pillar, severity=meta.severity,
                       status=f.status, provider=entry.provider, account=entry.account, region=entry.region,
                       resource_id=entry.id, resource_name=entry.name, evidence=f.evidence, waived=f.waived,
                       waiver=f.waiver, delta=f.delta or ("unchanged" if tracked and f.first_seen else None),

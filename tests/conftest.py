@@ -19,6 +19,22 @@ from scanner.demo.aws import estate
 from scanner.demo.aws.fixtures import ROLES, DemoFunction
 from scanner.demo.aws.moto_server import FAKE_CREDENTIALS, moto_server
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
+from scanner.findings import Finding
+from scanner.inventory import ServerlessFunction
+
+
+def expanded(doc: dict[str, Any]) -> dict[str, Any]:
+    """A schema 2.x document as a reader sees it once it restores what the file leaves out: each function's facts
+    at their default (the JSON Schema's defaults, through the common schema) and each finding's derivable id.
+    Tests of the facts read this; tests of the file itself read the file."""
+    for fn in doc["functions"]:
+        facts = ServerlessFunction.model_validate(facts_of(fn)).model_dump(mode="json")
+        findings = {check_id: {"id": Finding.stable_id(check_id, fn["id"]), **f}
+                    for check_id, f in fn.get("findings", {}).items()}
+        score = fn.get("score")
+        fn.clear()
+        fn.update(facts, findings=findings, **({"score": score} if score else {}))
+    return doc
 
 
 def findings_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -28,12 +44,12 @@ def findings_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
     finished = doc["scan"]["finished_at"]
     joined = []
     for fn in doc["functions"]:
-        for check_id, f in fn["findings"].items():
+        for check_id, f in fn.get("findings", {}).items():
             check = checks[check_id]
             # As the schema says: with history written, a tracked finding's missing stamps are the scan's time.
             tracked = doc.get("history") is not None and f["status"] != "NOT_APPLICABLE"
             joined.append({
-                "waived": False, "waiver": None, **f,
+                "id": Finding.stable_id(check_id, fn["id"]), "waived": False, "waiver": None, **f,
                 "delta": f.get("delta") or ("unchanged" if tracked and f.get("first_seen") else None),
                 "first_seen": f.get("first_seen") or (finished if tracked else None),
                 "last_seen": f.get("last_seen") or (finished if tracked or f.get("first_seen") else None),
@@ -64,7 +80,7 @@ class CliResult:
 
     @property
     def document(self) -> dict[str, Any]:
-        return json.loads((self.out_dir / "ztscan.json").read_text())
+        return expanded(json.loads((self.out_dir / "ztscan.json").read_text()))
 
     def function(self, name: str) -> dict[str, Any]:
         return next(f for f in self.document["functions"] if f["name"] == name)

@@ -13,7 +13,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import facts_of, findings_of, run_cli, shared_with
+from scanner.document import ScanDocument
+from scanner.findings import Status
+from tests.conftest import expanded, facts_of, findings_of, run_cli, shared_with
 
 V1 = Path(__file__).parent / "data" / "scan-1.1.0.json"
 SCHEMA = Path(__file__).parent.parent / "schema" / "ztscan-scan-2.schema.json"
@@ -65,8 +67,12 @@ def test_function_scores_move_into_their_function(v1: dict[str, Any], v2: dict[s
         assert score["overall"]["score"] == was["overall"]["score"]
         assert score["overall"]["failing"] == was["overall"]["failing"]
         assert score["pillars"].keys() == was["pillars"].keys()
-        # None-valued fields are left out of a function's score and read back as None.
-        assert {k: score["overall"].get(k) for k in was["overall"]} == was["overall"]
+        # Fields at their default are left out of a function's score and read back as the default; the
+        # coverage is left out too: it is assessed / applicable (None when nothing applies).
+        assert "coverage" not in score["overall"] and not any("coverage" in s for s in score["pillars"].values())
+        read = {"failing": {}, "capped_by": None, "assessed": 0, "applicable": 0, "reason": None, **score["overall"]}
+        read["coverage"] = read["assessed"] / read["applicable"] if read["applicable"] else None
+        assert read == was["overall"]
 
 
 def test_identity_sharing_is_written_once_per_group(v1: dict[str, Any], v2: dict[str, Any]) -> None:
@@ -84,14 +90,15 @@ def test_findings_keep_nothing_that_repeats_the_function_or_the_check(v2: dict[s
     for fn in v2["functions"]:
         for check_id, f in fn["findings"].items():
             assert not set(f) & {"check_id", "title", "severity", "pillar", "resource_name", "account"}, check_id
+            # The id is the stable hash of the check and the function: left out.
             if f["status"] == "NOT_APPLICABLE":  # no history; a waiver that matched it stays
-                assert {"id", "status", "evidence"} <= set(f) <= {"id", "status", "evidence", "waived", "waiver"}
+                assert {"status", "evidence"} <= set(f) <= {"status", "evidence", "waived", "waiver"}
             else:
-                assert {"id", "status", "evidence"} <= set(f) <= {"id", "status", "evidence", "waived", "waiver",
-                                                                   "first_seen", "last_seen", "delta"}
-    # The facts are the 1.x facts, less the quadratic shared_with.
+                assert {"status", "evidence"} <= set(f) <= {"status", "evidence", "waived", "waiver",
+                                                             "first_seen", "last_seen", "delta"}
+    # The facts are the 1.x facts, less the quadratic shared_with, once the defaults left out are restored.
     v1_facts = {f["id"]: f for f in json.loads(V1.read_text())["functions"]}
-    for fn in v2["functions"]:
+    for fn in expanded(json.loads(json.dumps(v2)))["functions"]:
         old = v1_facts[fn["id"]]
         old["identity"].pop("shared_with")
         assert facts_of(fn) == old
@@ -179,3 +186,74 @@ def test_every_report_of_a_streaming_scan_equals_the_report_of_the_scan_in_memor
             assert reports.rendered(streamed, fmt) == reports.rendered(whole, fmt), fmt
     document = json.loads(reports.rendered(whole, "json"))
     assert len(document["functions"]) == 120 and len(document["identity_groups"]) == 3
+
+
+def _mixed_scan() -> ScanDocument:
+    """300 functions of three clouds with random facts, unknowns and waivers, and findings as a scan that writes
+    history stamps them (first seen earlier, some seen now, one with an id of its own)."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from scanner.document import HistorySummary
+    from scanner.provider import Collection
+    from scanner.run import assemble
+    from tests.test_totals import _random_estate, _random_waivers
+
+    functions = _random_estate(12)
+    for fn in functions:  # the fold's estate is never validated; a scan's spill validates what it reads back
+        fn.identity.kind = "aws_iam_role"
+    doc = assemble({"mixed": Collection(functions=functions)}, datetime.now(UTC), date(2026, 11, 28),
+                   _random_waivers(12))
+    finished = doc.scan.finished_at
+    for i, f in enumerate(doc.findings):
+        if f.status != Status.NOT_APPLICABLE:
+            f.first_seen = finished - timedelta(days=i % 3)
+            f.last_seen, f.delta = finished, ("unchanged", "new", "changed")[i % 3]
+    doc.findings[0].id = "an-id-of-its-own"
+    doc.history = HistorySummary(store="history.db", previous_scan_id="before", counts={"new": 1})
+    return doc
+
+
+def test_what_the_file_leaves_out_is_restored_by_reading_it(tmp_path: Path) -> None:
+    """Facts at their default, derivable finding ids and coverages are not written; load() restores them, so
+    every report rendered from the file equals the report of the scan in memory."""
+    import reports
+    from scanner.document import load
+
+    doc = _mixed_scan()
+    path = tmp_path / "ztscan.json"
+    path.write_bytes(reports.rendered(doc, "json"))
+    raw = json.loads(path.read_text())
+    jsonschema.validate(raw, json.loads(SCHEMA.read_text()))
+    entries = raw["functions"]
+    facts = [(fn, entry) for fn, entry in zip(doc.functions, entries, strict=True)]
+    assert all(("unknown" in e) == bool(fn.unknown) and ("admin" in e["identity"]) == bool(fn.identity.admin)
+               and ("cmk" in e.get("encryption", {})) == (fn.encryption.cmk is not None) for fn, e in facts)
+    assert {bool(fn.identity.admin) for fn, _ in facts} == {fn.encryption.cmk is None for fn, _ in facts} == {
+        True, False}
+    assert not any("cmk_supported" in e.get("encryption", {}) or "supply_chain" in e for e in entries)
+    # The computed facts are written wherever their section is (a section all at its default is left out).
+    assert all({"anonymous_invoke", "cross_account_invoke"} <= set(e["network"]) for e in entries if "network" in e)
+    assert any("network" in e for e in entries) and any("network" not in e for e in entries)
+    ids = [f.get("id") for fn in entries for f in fn["findings"].values()]
+    assert ids.count(None) == len(ids) - 1 and "an-id-of-its-own" in ids
+    scores = [s for e in entries for s in [e["score"]["overall"], *e["score"]["pillars"].values()]]
+    assert not any("coverage" in s for s in scores)
+    read = load(path)
+    assert [fn.model_dump() for fn in read.functions] == [fn.model_dump() for fn in doc.functions]
+    assert [(f.id, f.status, f.evidence, f.first_seen, f.last_seen, f.delta, f.waiver) for f in read.findings] == [
+        (f.id, f.status, f.evidence, f.first_seen, f.last_seen, f.delta, f.waiver) for f in doc.findings]
+    assert read.scores == doc.scores
+    for fmt in ("json", "jsonl", "csv", "junit", "markdown", "sarif", "ocsf", "html"):
+        assert reports.rendered(read, fmt) == reports.rendered(doc, fmt), fmt
+
+
+def test_a_coverage_that_is_not_assessed_over_applicable_is_written() -> None:
+    from scanner.document import Score
+    from scanner.document_v2 import CompactScore
+
+    derived = CompactScore(score=90, grade="A", assessed=3, applicable=4, coverage=0.75)
+    odd = CompactScore(score=90, grade="A", assessed=3, applicable=4, coverage=0.5)
+    assert "coverage" not in derived.model_dump(mode="json") and odd.model_dump(mode="json")["coverage"] == 0.5
+    for score in (derived, odd, CompactScore(score=None, grade="n/a", reason="no check applies")):
+        read = CompactScore.model_validate_json(score.model_dump_json(exclude_defaults=True))
+        assert Score(**read.__dict__) == Score(**score.__dict__)

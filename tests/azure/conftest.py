@@ -16,7 +16,7 @@ import pytest
 
 from scanner.demo.azure.server import Emulator, serve
 from tests.azure.estate import estate
-from tests.conftest import findings_of
+from tests.conftest import expanded, findings_of
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Run:
 
     @property
     def doc(self) -> dict[str, Any]:
-        return json.loads(self.text)
+        return expanded(json.loads(self.text))
 
     def fn(self, name: str) -> dict[str, Any]:
         return next(f for f in self.doc["functions"] if f["name"] == name)

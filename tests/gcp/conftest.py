@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from scanner.demo.gcp import Emulator, serve
-from tests.conftest import findings_of
+from tests.conftest import expanded, findings_of
 from tests.gcp.estate import build_estate
 
 ZTSCAN = str(Path(sys.executable).with_name("ztscan"))
@@ -48,7 +48,7 @@ def ztscan(args: list[str], out: Path, env: dict[str, str]) -> Run:
     proc = subprocess.run([ZTSCAN, *args], capture_output=True, text=True, env=base | env, timeout=120, check=False)
     report = out / "ztscan.json"
     raw = report.read_text(encoding="utf-8") if report.exists() else ""
-    return Run(proc.returncode, proc.stdout, proc.stderr, json.loads(raw) if raw else None, raw, out)
+    return Run(proc.returncode, proc.stdout, proc.stderr, expanded(json.loads(raw)) if raw else None, raw, out)
 
 
 @pytest.fixture(scope="session")
