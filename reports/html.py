@@ -62,8 +62,16 @@ def _json_for_script(payload: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+_FACTS = ("identity", "invocation", "endpoint", "private network", "settings", "tags")
+
+
 class _Payload:
-    """The browser's data: check metadata, then one entry per function, spooled to disk as they pass."""
+    """The browser's data: check metadata, then one entry per function, spooled to disk as they pass.
+
+    A function's findings are one string, a character per check in the order of ``checks`` (its status code,
+    lower case when waived, "-" for no finding), plus the evidence of its failing and unassessed findings in
+    that order: a 5,000-function report stays small. Its facts are a list in the order of ``facts``; an empty
+    list of unknown facts or of attack paths is left out."""
 
     CHUNK = 1 << 20
 
@@ -75,33 +83,41 @@ class _Payload:
         checks = [{"id": c.id, "t": c.title, "sev": c.severity.value, "pl": c.pillar.value,
                    "fix": {cloud: [r.console, r.cli or r.terraform or ""] for cloud, r in c.remediation.items()}}
                   for c in doc.checks]
-        self.head = _json_for_script({"checks": checks})[:-1] + ',"functions":['
+        self.head = _json_for_script({"checks": checks, "facts": _FACTS})[:-1] + ',"functions":['
         self.spool, self.separator = spool, ""
 
     def add(self, result: FunctionResult) -> None:
         fn, findings, score = result.function, result.findings, result.score
-        entry = {
+        codes = ["-"] * len(self.index)
+        evidence: dict[int, list[str]] = {}
+        for f in findings:
+            if (i := self.index.get(f.check_id)) is None:
+                continue
+            codes[i] = _STATUS_CODE[f.status].lower() if f.waived else _STATUS_CODE[f.status]
+            # Passing and not-applicable checks go without evidence: the evidence of failures is what a reader
+            # needs.
+            if f.status in (Status.FAIL, Status.NOT_ASSESSED):
+                evidence[i] = [e[:240] for e in f.evidence]
+        entry: dict[str, Any] = {
             "n": fn.name, "p": fn.provider, "a": fn.account, "r": fn.region, "id": fn.id, "k": fn.kind,
             "rt": fn.runtime.name or fn.runtime.package_type or "",
             "g": score.overall.grade if score else "", "s": score.overall.score if score else None,
             "f": sum(f.status == Status.FAIL and not f.waived for f in findings),
-            "facts": {
-                "identity": fn.identity.principal or "none",
-                "invocation": [f"{p.via}: {p.principal} ({p.principal_kind}{', narrowed' if p.narrowed else ''})"
-                               for p in fn.network.invocation][:20],
-                "endpoint": fn.network.endpoint_url or "",
-                "private network": fn.network.private_network.network_id or "not attached",
-                "settings": [f"{s.name}: {s.classification}" for s in fn.secrets.settings][:40],
-                "tags": [f"{k}={v}" for k, v in fn.tags.items()][:20],
-            },
-            "unknown": [f"{k}: {v}" for k, v in fn.unknown.items()],
-            # Passing and not-applicable checks are listed by id only: the evidence of failures is what
-            # a reader needs, and it keeps a 5,000-function report small.
-            "x": [[self.index[f.check_id], _STATUS_CODE[f.status], int(f.waived),
-                   [e[:240] for e in f.evidence] if f.status in (Status.FAIL, Status.NOT_ASSESSED) else []]
-                  for f in findings if f.check_id in self.index],
-            "ap": self.paths.get(fn.id, []),
+            "fa": [
+                fn.identity.principal or "none",
+                [f"{p.via}: {p.principal} ({p.principal_kind}{', narrowed' if p.narrowed else ''})"
+                 for p in fn.network.invocation][:20],
+                fn.network.endpoint_url or "",
+                fn.network.private_network.network_id or "not attached",
+                [f"{s.name}: {s.classification}" for s in fn.secrets.settings][:40],
+                [f"{k}={v}" for k, v in fn.tags.items()][:20],
+            ],
+            "x": "".join(codes), "ev": [evidence[i] for i in sorted(evidence)],
         }
+        if fn.unknown:
+            entry["unknown"] = [f"{k}: {v}" for k, v in fn.unknown.items()]
+        if fn.id in self.paths:
+            entry["ap"] = self.paths[fn.id]
         self.spool.write(self.separator + _json_for_script(entry))
         self.separator = ","
 

@@ -14,6 +14,7 @@ from reports.html import ReportOptions
 from scanner.inventory import Grant, InvocationPath, ServerlessFunction
 from scanner.provider import Collection
 from scanner.run import assemble
+from scanner.waivers import Waiver
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
@@ -42,7 +43,9 @@ def _function(i: int, name: str, public: bool) -> ServerlessFunction:
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     functions = [_function(i, f"svc-{i:03d}", public=i % 4 == 0) for i in range(60)]
     functions.append(_function(60, HOSTILE, public=True))
-    doc = assemble({"test": Collection(functions=functions)}, datetime.now(UTC), date(2026, 11, 28))
+    waiver = Waiver(check="ZT-NET-001", resource="svc-008", reason="behind a WAF", owner="web",
+                    expires=date(2099, 1, 1))
+    doc = assemble({"test": Collection(functions=functions)}, datetime.now(UTC), date(2026, 11, 28), [waiver])
     path = tmp_path_factory.mktemp("browser") / "ztscan.html"
     path.write_bytes(reports.rendered(doc, "html", ReportOptions(title="Browser test", client="ACME <Corp>")))
     return path
@@ -101,6 +104,25 @@ def test_a_function_page_opens_with_its_findings(page) -> None:
     page.goto(page.url.split("#")[0])
     page.screenshot(path=str(ARTIFACTS / "report-cover.png"), full_page=False)
     assert (ARTIFACTS / "report-cover.png").stat().st_size > 10_000
+
+
+def test_a_function_page_shows_waived_and_unassessed_findings_with_their_evidence(page, report: Path) -> None:
+    """The payload lists a function's findings as a status code per check and only the evidence of failing and
+    unassessed ones; the page rebuilds every row from them."""
+    data = page.evaluate("JSON.parse(document.getElementById('ztscan-data').textContent)")
+    entry = next(f for f in data["functions"] if f["n"] == "svc-008")
+    net_001 = next(i for i, c in enumerate(data["checks"]) if c["id"] == "ZT-NET-001")
+    assert len(entry["x"]) == len(data["checks"]) and entry["x"][net_001] == "f", "failing, waived"
+    assert len(entry["ev"]) == sum(code in "FUfu" for code in entry["x"])
+    page.goto(page.url.split("#")[0] + "#fn-" + str(data["functions"].index(entry)))
+    section = page.locator("#function-page")
+    section.wait_for(state="visible")
+    waived = section.locator("tr", has_text="ZT-NET-001").inner_text()
+    assert "WAIVED" in waived and f"URL {HOSTILE}" in waived
+    unassessed = section.locator("tr", has_text="NOT_ASSESSED").first.inner_text()
+    assert "could not be read" in unassessed
+    findings = section.locator("table").last.locator("tr")
+    assert findings.count() == 1 + len(entry["x"]) - entry["x"].count("-"), "a row per finding under the header"
 
 
 def test_summary_charts_render_with_their_numbers(page) -> None:
