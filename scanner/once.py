@@ -7,9 +7,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
 
 
 class Once(Generic[T]):
@@ -38,3 +45,25 @@ class Once(Generic[T]):
             except BaseException as exc:  # every caller of this key sees the same failure
                 job.set_exception(exc)
         return job.result()
+
+
+class Kept(Generic[C]):
+    """What a provider keeps for the shards one process runs: made by the first shard, released
+    by ``close`` (the provider's own), made again if a later scan of the same provider needs it."""
+
+    def __init__(self, make: Callable[[], C]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._kept: C | None = None
+
+    def get(self) -> C:
+        with self._lock:
+            if self._kept is None:
+                self._kept = self._make()
+            return self._kept
+
+    def close(self) -> None:
+        with self._lock:
+            kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.close()

@@ -4,20 +4,35 @@ merged back) through the real CLI, and reduce each to what must not depend on wh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scanner.document import load
+from scanner.inventory import ServerlessFunction
+from scanner.provider import TargetStatus
 from tests.conftest import run_cli
 from tests.test_shards import _outcome
 
 
-def scan_outcome(scan: list[str], env: dict[str, str], out: Path, *extra: str) -> tuple[dict[str, Any], str]:
-    """(outcome, stderr) of ``ztscan scan <cloud> ...`` with the extra flags (e.g. --executor local:2)."""
+@dataclass(frozen=True)
+class Scanned:
+    path: Path  # the scan's JSON document
+    outcome: dict[str, Any]
+
+    def functions(self) -> dict[str, ServerlessFunction]:
+        return {r.function.name: r.function for r in load(self.path).results()}
+
+    def target(self, account: str) -> TargetStatus:
+        return next(t for t in load(self.path).targets if t.account == account)
+
+
+def scanned(scan: list[str], env: dict[str, str], out: Path, *extra: str) -> Scanned:
+    """``ztscan scan <cloud> ...`` with the extra flags (e.g. --executor local:2), into ``out``."""
     result = run_cli([*scan, "--format", "json", "--out", str(out), "--no-store", *extra], out, env)
     assert result.code in (0, 1, 3) and (out / "ztscan.json").exists(), result.stderr
     assert "Traceback" not in result.stderr, result.stderr
-    return _outcome(out / "ztscan.json"), result.stderr
+    return Scanned(out / "ztscan.json", _outcome(out / "ztscan.json"))
 
 
 def merged_outcome(scan: list[str], env: dict[str, str], out: Path, n: int) -> dict[str, Any]:

@@ -4,7 +4,6 @@ common schema, with what crosses subscriptions (role assignments, front doors) r
 from __future__ import annotations
 
 import logging
-import threading
 from typing import ClassVar
 
 from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
@@ -13,8 +12,9 @@ from providers.azure.arm import http_reason, one_line
 from providers.azure.collector import AppRef, collect_app, unreadable_app
 from providers.azure.listing import list_apps
 from providers.azure.options import AzureOptions
-from providers.azure.shared import Kept
+from providers.azure.shared import Shared
 from scanner.inventory import ServerlessFunction
+from scanner.once import Kept
 from scanner.provider import Collection, ProgressSink, ProviderConfigError, ShardedProvider, ShardSpec, TargetStatus
 
 log = logging.getLogger(__name__)
@@ -32,27 +32,20 @@ class AzureProvider(ShardedProvider):
 
     def __init__(self, options: AzureOptions) -> None:
         super().__init__(options)
-        self._lock = threading.Lock()
-        self._kept: Kept | None = None
+        self._kept = Kept(self._make)
 
-    def _process(self) -> Kept:
-        with self._lock:
-            if self._kept is None:
-                if logging.getLogger().getEffectiveLevel() > logging.INFO:
-                    # azure-identity logs every failed credential of its chain as a multi-line WARNING;
-                    # the scan's one-line error names the failure, --verbose shows the details.
-                    logging.getLogger("azure.identity").setLevel(logging.ERROR)
-                self._kept = Kept(self.options)
-            return self._kept
+    def _make(self) -> Shared:
+        if logging.getLogger().getEffectiveLevel() > logging.INFO:
+            # azure-identity logs every failed credential of its chain as a multi-line WARNING;
+            # the scan's one-line error names the failure, --verbose shows the details.
+            logging.getLogger("azure.identity").setLevel(logging.ERROR)
+        return Shared(self.options)
 
     def close(self) -> None:
-        with self._lock:
-            kept, self._kept = self._kept, None
-        if kept is not None:
-            kept.close()
+        self._kept.close()
 
     def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]:
-        kept = self._process()
+        kept = self._kept.get()
         try:
             subs = kept.subscriptions()
         except (ClientAuthenticationError, ServiceRequestError) as exc:
@@ -63,7 +56,7 @@ class AzureProvider(ShardedProvider):
         return plan
 
     def collect_shard(self, spec: ShardSpec, progress: ProgressSink) -> Collection:
-        kept = self._process()
+        kept = self._kept.get()
         scope: dict[str, list[str] | str] = {
             "subscriptions": [] if spec.error else [spec.account],
             "endpoint": kept.arm.base_url,
@@ -79,7 +72,7 @@ class AzureProvider(ShardedProvider):
             return Collection(targets=spec.failed(reason).targets, scope=scope)
         return Collection(functions=functions, targets=[target], scope=scope)
 
-    def _subscription(self, kept: Kept, spec: ShardSpec,
+    def _subscription(self, kept: Shared, spec: ShardSpec,
                       progress: ProgressSink) -> tuple[list[ServerlessFunction], TargetStatus]:
         sub = spec.account
         refs, error = list_apps(kept.arm, sub, spec.account_name)

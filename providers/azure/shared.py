@@ -33,7 +33,7 @@ class Subscriptions:
     missing: list[TargetStatus]  # asked for, but not visible
 
 
-class Kept:
+class Shared:
     def __init__(self, options: AzureOptions) -> None:
         self.options = options
         self.arm = Arm(options, options.workers)

@@ -19,7 +19,6 @@ shared reads (providers.gcp.shared), so a shard's functions get the facts of an 
 
 from __future__ import annotations
 
-import threading
 from typing import Any, ClassVar
 
 from providers.gcp import enrich, lifecycle, mapping, roles
@@ -31,8 +30,9 @@ from providers.gcp.listing import list_v1, list_v2, select
 from providers.gcp.options import GcpOptions
 from providers.gcp.outcome import Outcome, run
 from providers.gcp.roles import RolePermissions
-from providers.gcp.shared import Kept, Task, run_all
+from providers.gcp.shared import Shared, Task, run_all
 from scanner.inventory import ServerlessFunction
+from scanner.once import Kept
 from scanner.provider import Collection, ProgressSink, ProviderConfigError, ShardedProvider, ShardSpec, TargetStatus
 
 
@@ -45,23 +45,13 @@ class GcpProvider(ShardedProvider):
 
     def __init__(self, options: GcpOptions) -> None:
         super().__init__(options)
-        self._lock = threading.Lock()
-        self._kept: Kept | None = None
-
-    def _process(self) -> Kept:
-        with self._lock:
-            if self._kept is None:
-                self._kept = Kept(self.options)
-            return self._kept
+        self._kept = Kept(lambda: Shared(options))
 
     def close(self) -> None:
-        with self._lock:
-            kept, self._kept = self._kept, None
-        if kept is not None:
-            kept.close()
+        self._kept.close()
 
     def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]:
-        infos, failed = self._process().projects()
+        infos, failed = self._kept.get().projects()
         progress.note(f"gcp: {len(infos)} project(s)")
         return [ShardSpec(provider="gcp", account=t.account, error=t.error) for t in failed] + [
             ShardSpec(provider="gcp", account=i.project_id, account_name=i.display_name) for i in infos]
@@ -81,7 +71,7 @@ class GcpProvider(ShardedProvider):
         scope = self._scope()
         if spec.error:
             return Collection(targets=spec.failed(spec.error).targets, scope=scope)
-        kept = self._process()
+        kept = self._kept.get()
         try:
             info = next((i for i in kept.projects()[0] if i.project_id == spec.account), None)
         except ProviderConfigError as exc:  # this process cannot resolve the projects: this shard fails
@@ -95,7 +85,7 @@ class GcpProvider(ShardedProvider):
             scope["role permissions"] = roles.sources_used(book)
         return Collection(functions=found, targets=[self._target(scan, found)], scope=scope)
 
-    def _project(self, kept: Kept, scan: ProjectScan) -> tuple[list[ServerlessFunction], dict[str, RolePermissions]]:
+    def _project(self, kept: Shared, scan: ProjectScan) -> tuple[list[ServerlessFunction], dict[str, RolePermissions]]:
         api, project = kept.api, scan.info.project_id
 
         def v1() -> None:
@@ -187,7 +177,7 @@ class GcpProvider(ShardedProvider):
         return [run_policy, run_service]
 
     @staticmethod
-    def _shared_tasks(kept: Kept, scan: ProjectScan, keys: dict[str, Outcome],
+    def _shared_tasks(kept: Shared, scan: ProjectScan, keys: dict[str, Outcome],
                       topics: dict[str, Outcome]) -> list[Task]:
         """The project's CMEK keys and trigger topics, each read once per process."""
         key_names = sorted({r.kms_key_name for _, r, _ in scan.records if r.kms_key_name})
@@ -202,7 +192,7 @@ class GcpProvider(ShardedProvider):
         return [key(n) for n in key_names] + [topic(n) for n in topic_names]
 
     @staticmethod
-    def _roles(kept: Kept, scan: ProjectScan, topics: dict[str, Outcome]) -> dict[str, RolePermissions]:
+    def _roles(kept: Shared, scan: ProjectScan, topics: dict[str, Outcome]) -> dict[str, RolePermissions]:
         """Every role named in a policy this project's functions are judged by (roles.get, once per process)."""
         policies = [scan.policy, *topics.values()]
         policies += [kept.tree.policies[n] for n in kept.tree.chain(scan.info.parent)[0] if n in kept.tree.policies]
@@ -220,7 +210,7 @@ class GcpProvider(ShardedProvider):
 
     @staticmethod
     def _finish(scan: ProjectScan, source: str, record: Any, slot: dict[str, Outcome], above: enrich.Inherited,
-                book: dict[str, RolePermissions], keys: dict[str, Outcome], kept: Kept) -> ServerlessFunction:
+                book: dict[str, RolePermissions], keys: dict[str, Outcome], kept: Shared) -> ServerlessFunction:
         location = record.name.split("/")[3]
         rt = scan.runtimes.get(location)
         live = rt.value if rt is not None and rt.error is None else None

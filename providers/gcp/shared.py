@@ -33,7 +33,7 @@ def run_all(pool: ThreadPoolExecutor, tasks: list[Task]) -> None:
         future.result()  # tasks catch their own errors; this only waits
 
 
-class Kept:
+class Shared:
     def __init__(self, options: GcpOptions) -> None:
         self.options = options
         self.api = gclients.build(options)

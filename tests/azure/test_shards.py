@@ -24,9 +24,7 @@ from scanner.demo.azure.builders import function_app
 from scanner.demo.azure.fixtures import http_function, role_assignment, system_identity
 from scanner.demo.azure.front_builders import afd_profile
 from scanner.demo.azure.server import Emulator, serve
-from scanner.document import load
-from tests.cloud_shards import findings_outside, merged_outcome, scan_outcome, targets
-from tests.test_shards import _outcome
+from tests.cloud_shards import Scanned, findings_outside, merged_outcome, scanned, targets
 
 EDGE = "edededed-1111-4111-8111-edededededed"
 CORE = "c0c0c0c0-2222-4222-8222-c0c0c0c0c0c0"
@@ -81,21 +79,14 @@ def _scan(emulator: Emulator) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def inline_dir(arm: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("inline")
-    scan_outcome(_scan(arm), arm.env, out)
-    return out
+def inline(arm: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Scanned:
+    return scanned(_scan(arm), arm.env, tmp_path_factory.mktemp("inline"))
 
 
-@pytest.fixture(scope="module")
-def inline(inline_dir: Path) -> dict[str, Any]:
-    return _outcome(inline_dir / "ztscan.json")
-
-
-def test_inline_scan_sees_what_crosses_subscriptions(inline: dict[str, Any], inline_dir: Path) -> None:
-    assert targets(inline) == {EDGE: "complete", CORE: "complete", SPARE: "complete"}
-    assert inline["scope"]["azure"]["subscriptions"] == sorted([EDGE, CORE, SPARE])
-    fns = {r.function.name: r.function for r in load(inline_dir / "ztscan.json").results()}
+def test_inline_scan_sees_what_crosses_subscriptions(inline: Scanned) -> None:
+    assert targets(inline.outcome) == {EDGE: "complete", CORE: "complete", SPARE: "complete"}
+    assert inline.outcome["scope"]["azure"]["subscriptions"] == sorted([EDGE, CORE, SPARE])
+    fns = inline.functions()
     fronts = [p.front_door for p in fns["core-api"].network.invocation if p.via == "front_door"]
     assert fronts == [f"/subscriptions/{EDGE}/resourcegroups/rg-edge/providers/Microsoft.Cdn/profiles/fd-edge"]
     corp = "/providers/Microsoft.Management/managementGroups/corp"
@@ -105,22 +96,22 @@ def test_inline_scan_sees_what_crosses_subscriptions(inline: dict[str, Any], inl
     assert all(not fn.unknown for fn in fns.values())
 
 
-def test_local_processes_give_the_inline_findings(inline: dict[str, Any], arm: Emulator, tmp_path: Path) -> None:
-    assert scan_outcome(_scan(arm), arm.env, tmp_path, "--executor", "local:2")[0] == inline
+def test_local_processes_give_the_inline_findings(inline: Scanned, arm: Emulator, tmp_path: Path) -> None:
+    assert scanned(_scan(arm), arm.env, tmp_path, "--executor", "local:2").outcome == inline.outcome
 
 
-def test_merged_shards_give_the_inline_findings(inline: dict[str, Any], arm: Emulator, tmp_path: Path) -> None:
+def test_merged_shards_give_the_inline_findings(inline: Scanned, arm: Emulator, tmp_path: Path) -> None:
     """--shard 1/2 runs edge and spare, --shard 2/2 core: each alone still sees the other's front door and grants."""
-    assert merged_outcome(_scan(arm), arm.env, tmp_path, 2) == inline
+    assert merged_outcome(_scan(arm), arm.env, tmp_path, 2) == inline.outcome
 
 
-def test_a_subscription_that_cannot_be_read_fails_alone(inline_dir: Path, tmp_path: Path) -> None:
+def test_a_subscription_that_cannot_be_read_fails_alone(inline: Scanned, tmp_path: Path) -> None:
     estate = copy.deepcopy(shard_estate())
     estate["faults"] = {"forbidden": [f"/subscriptions/{SPARE}/providers/Microsoft.Web/sites"]}
     with serve(estate) as emulator:
-        outcome, _ = scan_outcome(_scan(emulator), emulator.env, tmp_path, "--executor", "local:2")
-    assert targets(outcome) == {EDGE: "complete", CORE: "complete", SPARE: "failed"}
-    failed = next(t for t in load(tmp_path / "ztscan.json").targets if t.account == SPARE)
+        run = scanned(_scan(emulator), emulator.env, tmp_path, "--executor", "local:2")
+    assert targets(run.outcome) == {EDGE: "complete", CORE: "complete", SPARE: "failed"}
+    failed = run.target(SPARE)
     assert failed.error == "listing function apps failed: AuthorizationFailed: needs Microsoft.Web/sites/read"
-    others = findings_outside(inline_dir / "ztscan.json", SPARE)
-    assert outcome["findings"] == others, "the other subscriptions' findings are those of the full scan"
+    others = findings_outside(inline.path, SPARE)
+    assert run.outcome["findings"] == others, "the other subscriptions' findings are those of the full scan"

@@ -23,9 +23,7 @@ import pytest
 from scanner.demo.gcp import Emulator, gen1_function, gen2_function, project, serve
 from scanner.demo.gcp.builders import conditional, folder, organization
 from scanner.demo.gcp.front_doors import api_gateway, attach, swagger, topic_policy
-from scanner.document import load
-from tests.cloud_shards import findings_outside, merged_outcome, scan_outcome, targets
-from tests.test_shards import _outcome
+from tests.cloud_shards import Scanned, findings_outside, merged_outcome, scanned, targets
 
 EDGE, CORE, SPARE = "zt-shard-edge", "zt-shard-core", "zt-shard-spare"
 ORG, FOLDER = "organizations/100200300400", "folders/810"
@@ -78,20 +76,13 @@ def _scan(emulator: Emulator) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def inline_dir(google: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("inline")
-    scan_outcome(_scan(google), google.env, out)
-    return out
+def inline(google: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Scanned:
+    return scanned(_scan(google), google.env, tmp_path_factory.mktemp("inline"))
 
 
-@pytest.fixture(scope="module")
-def inline(inline_dir: Path) -> dict[str, Any]:
-    return _outcome(inline_dir / "ztscan.json")
-
-
-def test_inline_scan_sees_what_crosses_projects(inline: dict[str, Any], inline_dir: Path) -> None:
-    assert targets(inline) == {EDGE: "complete", CORE: "complete", SPARE: "complete"}
-    fns = {r.function.name: r.function for r in load(inline_dir / "ztscan.json").results()}
+def test_inline_scan_sees_what_crosses_projects(inline: Scanned) -> None:
+    assert targets(inline.outcome) == {EDGE: "complete", CORE: "complete", SPARE: "complete"}
+    fns = inline.functions()
     gateways = [p.front_door for p in fns["core-api"].network.invocation if p.via == "api_gateway"]
     assert gateways == [f"projects/{EDGE}/locations/{REGION}/gateways/edge-gw"]
     assert [g.source for g in fns["core-api"].identity.admin] == [f"{FOLDER} binding roles/editor"]
@@ -102,23 +93,23 @@ def test_inline_scan_sees_what_crosses_projects(inline: dict[str, Any], inline_d
     assert all(not fn.unknown for fn in fns.values())
     read = ["roles/cloudfunctions.developer", "roles/cloudfunctions.invoker", "roles/editor", "roles/pubsub.publisher",
             "roles/run.invoker"]
-    assert inline["scope"]["gcp"]["role permissions"] == [f"{role}: IAM API roles.get" for role in read]
+    assert inline.outcome["scope"]["gcp"]["role permissions"] == [f"{role}: IAM API roles.get" for role in read]
 
 
-def test_local_processes_give_the_inline_findings(inline: dict[str, Any], google: Emulator, tmp_path: Path) -> None:
-    assert scan_outcome(_scan(google), google.env, tmp_path, "--executor", "local:2")[0] == inline
+def test_local_processes_give_the_inline_findings(inline: Scanned, google: Emulator, tmp_path: Path) -> None:
+    assert scanned(_scan(google), google.env, tmp_path, "--executor", "local:2").outcome == inline.outcome
 
 
-def test_merged_shards_give_the_inline_findings(inline: dict[str, Any], google: Emulator, tmp_path: Path) -> None:
+def test_merged_shards_give_the_inline_findings(inline: Scanned, google: Emulator, tmp_path: Path) -> None:
     """--shard 1/2 runs edge and spare, --shard 2/2 core: each alone still sees the other's gateway and functions."""
-    assert merged_outcome(_scan(google), google.env, tmp_path, 2) == inline
+    assert merged_outcome(_scan(google), google.env, tmp_path, 2) == inline.outcome
 
 
-def test_a_project_that_cannot_be_listed_fails_alone(inline_dir: Path, tmp_path: Path) -> None:
+def test_a_project_that_cannot_be_listed_fails_alone(inline: Scanned, tmp_path: Path) -> None:
     with serve(shard_estate()) as emulator:
         emulator.arm(f"/projects/{SPARE}/locations/-/functions", 403, times=None)
-        outcome, _ = scan_outcome(_scan(emulator), emulator.env, tmp_path, "--executor", "local:2")
-    assert targets(outcome) == {EDGE: "complete", CORE: "complete", SPARE: "failed"}
-    failed = next(t for t in load(tmp_path / "ztscan.json").targets if t.account == SPARE)
+        run = scanned(_scan(emulator), emulator.env, tmp_path, "--executor", "local:2")
+    assert targets(run.outcome) == {EDGE: "complete", CORE: "complete", SPARE: "failed"}
+    failed = run.target(SPARE)
     assert failed.error is not None and failed.error.startswith("functions not listed: 403")
-    assert outcome["findings"] == findings_outside(inline_dir / "ztscan.json", SPARE)
+    assert run.outcome["findings"] == findings_outside(inline.path, SPARE)
