@@ -22,7 +22,7 @@ from scanner.cli_options import OptionsError, build, click_params
 from scanner.config import ScanOptions, load_config
 from scanner.document import DocumentError, ScanDocument, json_schema, load
 from scanner.findings import Severity
-from scanner.memory import limit_arenas
+from scanner.memory import prepare_heap
 from scanner.merge_cli import merge
 from scanner.outputs import OutputError
 from scanner.plan_cli import plan
@@ -126,7 +126,7 @@ def run_scan(providers: list[Provider], scan_opts: ScanOptions, quiet: bool,
     waivers = load_waivers(scan_opts.waivers) if scan_opts.waivers else []
     shard_dir = shards.shard_out(scan_opts.out, providers) if scan_opts.shard_of else None
     started = datetime.now(UTC)
-    limit_arenas()
+    prepare_heap()
     if shard_dir is not None and scan_opts.shard_of:
         with make_progress(quiet) as progress:
             collected = shards.collect(providers, scan_opts.executor, progress, scan_opts.shard_of)

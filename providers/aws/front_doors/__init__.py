@@ -20,9 +20,9 @@ def read_front_doors(client: Callable[[str], Any], region: str, account: str) ->
     found = Doors()
     found.add(read_rest_apis(client("apigateway"), region, account))
     found.add(read_http_apis(client("apigatewayv2"), region, account))
-    found.add(read_load_balancers(client("elbv2"), client("ec2"), region, account))
+    found.add(read_load_balancers(client, region, account))
     found.add(read_topics(client("sns"), region, account))
-    found.add(read_buckets(client("s3"), client("s3control"), region, account))
+    found.add(read_buckets(client, region, account))
     return found
 
 

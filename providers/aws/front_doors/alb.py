@@ -15,6 +15,7 @@ unless its OnUnauthenticatedRequest is ``allow``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +41,10 @@ def _all(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str,
     return [item for page in client.get_paginator(operation).paginate(**kwargs) for item in page[key]]
 
 
-def read_load_balancers(elbv2: Any, ec2: Any, region: str, account: str) -> Doors:
+def read_load_balancers(client: Callable[[str], Any], region: str, account: str) -> Doors:
+    """``client`` makes a service's client: EC2's, the largest model there is, only for a region with
+    a load balancer to check."""
+    elbv2 = client("elbv2")
     try:
         balancers = [lb for lb in _all(elbv2, "describe_load_balancers", "LoadBalancers")
                      if lb.get("Type") == "application"]
@@ -59,7 +63,7 @@ def read_load_balancers(elbv2: Any, ec2: Any, region: str, account: str) -> Door
             targets[arn] = [str(t["Target"]["Id"]) for t in health]
         except AWS_ERRORS as exc:
             found.blind.append(Blind(describe(exc, "elasticloadbalancing:DescribeTargetHealth"), SERVICE, arn))
-    open_ports = _open_ports(ec2, balancers, found, targets)
+    open_ports = _open_ports(client("ec2"), balancers, found, targets)
     for lb in balancers:
         try:
             rules = _rules(elbv2, lb)

@@ -13,6 +13,7 @@ FULL_CONTROL) counts unless IgnorePublicAcls is on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from providers.aws.errors import describe, error_code
@@ -36,7 +37,8 @@ def _block(call: Any) -> dict[str, bool]:
         raise
 
 
-def read_buckets(s3: Any, s3control: Any, region: str, account: str) -> Doors:
+def read_buckets(client: Callable[[str], Any], region: str, account: str) -> Doors:
+    s3 = client("s3")
     try:
         pages = s3.get_paginator("list_buckets").paginate(BucketRegion=region)
         buckets = [b["Name"] for page in pages for b in page["Buckets"] if b.get("BucketRegion", region) == region]
@@ -54,7 +56,7 @@ def read_buckets(s3: Any, s3control: Any, region: str, account: str) -> Doors:
                   for c in notifications.get("LambdaFunctionConfigurations") or []]
     if links:
         try:
-            account_block = _block(lambda: s3control.get_public_access_block(AccountId=account))
+            account_block = _block(lambda: client("s3control").get_public_access_block(AccountId=account))
         except AWS_ERRORS as exc:
             found.blind += [Blind(describe(exc, "s3:GetAccountPublicAccessBlock"), target=t) for _, t, _ in links]
             return found
