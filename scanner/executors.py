@@ -67,7 +67,9 @@ class InlineExecutor:
         with ThreadPoolExecutor(threads, "ztscan-shard") as pool:
             futures = {pool.submit(self._collect, provider, spec, progress): (i, spec) for i, spec in shards}
             for future in as_completed(futures):
-                index, spec = futures[future]
+                # Popped: a finished future holds its shard's whole collection, and the pipeline has
+                # spilled it by the time the next one arrives.
+                index, spec = futures.pop(future)
                 yield ShardResult(index, spec, future.result())
 
     def close(self) -> None:
@@ -196,7 +198,7 @@ class DaskExecutor:
             for index, spec in shards
         }
         for future in dask_completed(futures, loop=self.client.loop):
-            index, spec = futures[future]
+            index, spec = futures.pop(future)
             try:
                 collection = unpack(future.result())
             except Exception as exc:  # raised twice, or its workers kept dying (KilledWorker)

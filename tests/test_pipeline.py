@@ -7,10 +7,15 @@ import random
 from contextlib import closing
 from datetime import UTC, date, datetime
 
+import gc
+import weakref
+
 from scanner import pipeline
+from scanner.executors import InlineExecutor
+from scanner.progress import make_progress
 from scanner.document import ScanDocument
 from scanner.inventory import Grant, InvocationPath, ServerlessFunction
-from scanner.provider import Collection, TargetStatus
+from scanner.provider import Collection, ProgressSink, Provider, ProviderOptions, ShardSpec, TargetStatus
 from scanner.run import assemble
 
 SCAN_DATE = date(2026, 12, 1)
@@ -79,3 +84,32 @@ def test_identity_shared_across_shards_is_seen_by_every_function_on_it() -> None
         shared = [f for r in doc.results() for f in r.findings if f.check_id == "ZT-IAM-004"]
     assert [f.status for f in shared] == ["FAIL", "FAIL"]
     assert all("1 other function(s)" in f.evidence[0] for f in shared)
+
+
+class _Accounts(Provider):
+    """Three account shards, each a collection of the functions above."""
+
+    name = "aws"
+    title = "three accounts"
+    Options = ProviderOptions
+
+    def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]:
+        return [ShardSpec(provider="aws", account=str(n) * 12) for n in (1, 2, 3)]
+
+    def collect_shard(self, spec: ShardSpec, progress: ProgressSink) -> Collection:
+        return Collection(functions=[_fn(i, spec.account) for i in range(40)])
+
+    def collect(self, progress: ProgressSink) -> Collection:
+        raise AssertionError("collected by shard")
+
+
+def test_the_inline_executor_lets_go_of_each_shard_once_it_is_handed_on() -> None:
+    """Memory bounded by the largest shard: a shard the pipeline has spilled is garbage, not kept by the
+    executor until the last shard arrives (it kept every collection of a 20,000-function scan)."""
+    provider = _Accounts(ProviderOptions(workers=1))
+    progress = make_progress(quiet=True)
+    arriving = InlineExecutor().run(provider, list(enumerate(provider.plan_shards(progress))), progress)
+    handed_on = [weakref.ref(next(arriving).collection) for _ in range(2)]
+    gc.collect()
+    assert handed_on[0]() is None
+    assert len(list(arriving)) == 1
