@@ -3,18 +3,17 @@ whole estate in memory gives, whatever order the shards arrive in."""
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 from contextlib import closing
 from datetime import UTC, date, datetime
 
-import gc
-import weakref
-
 from scanner import pipeline
-from scanner.executors import InlineExecutor
-from scanner.progress import make_progress
 from scanner.document import ScanDocument
+from scanner.executors import InlineExecutor
 from scanner.inventory import Grant, InvocationPath, ServerlessFunction
+from scanner.progress import make_progress
 from scanner.provider import Collection, ProgressSink, Provider, ProviderOptions, ShardSpec, TargetStatus
 from scanner.run import assemble
 
