@@ -46,6 +46,13 @@ class Once(Generic[T]):
                 job.set_exception(exc)
         return job.result()
 
+    def future(self, key: str, start: Callable[[], Future[T]]) -> Future[T]:
+        """The value's future, started by the first caller; nobody waits here."""
+        with self._lock:
+            if key not in self._made:
+                self._made[key] = start()
+            return self._made[key]
+
 
 class Kept(Generic[C]):
     """What a provider keeps for the shards one process runs: made by the first shard, released
