@@ -4,7 +4,7 @@ Prints wall-clock seconds, ARM requests per function app, the role-assignment re
 visible subscription, never one per app), the API Management / Front Door reads (each subscription has
 one APIM service with an API per 10 apps and one Front Door profile with an origin per 10 apps: read per
 front door, never per app) and the child's peak RSS.
-Run: python bench/azure_scan.py [--apps 300] [--workers 8]
+Run: python bench/azure_scan.py [--apps 300] [--workers 8] [--executor local:2]
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--apps", type=int, default=300)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--executor", default="inline", help="where shards run: inline or local:N")
     args = parser.parse_args()
     from scanner.demo.azure.server import serve
 
@@ -110,6 +111,8 @@ def main() -> None:
                 emu.base_url,
                 "--workers",
                 str(args.workers),
+                "--executor",
+                args.executor,
                 "--format",
                 "json",
                 "--out",
@@ -131,7 +134,10 @@ def main() -> None:
             for _, path, _ in emu.log
         )
         print(f"front door reads:    {fronts} ({fronts / 3:.1f} per subscription, discovery included)")
-        print(f"peak RSS (child):    {proc.peak_rss_mib:.0f} MiB")
+        print(f"peak RSS (child):    {proc.peak_rss_mib:.0f} MiB ({args.executor})")
+        workers = [mib for _, mib in proc.others.values()]
+        if workers:
+            print(f"peak RSS (workers):  {max(workers):.0f} MiB, the largest of {len(workers)}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ organization custom role is bound, and a third of the functions use one of two C
 ancestry, role and key reads are all exercised. Each project has an API gateway, a serverless load
 balancer and a Pub/Sub-triggered function, so the front-door reads are exercised too. Prints
 wall-clock seconds, API requests per function (by route) and the scanner process's peak RSS.
-Run: python bench/gcp_scan.py [--functions 300] [--workers 8]
+Run: python bench/gcp_scan.py [--functions 300] [--workers 8] [--executor local:2]
 """
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--functions", type=int, default=300)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--executor", default="inline", help="where shards run: inline or local:N")
     args = parser.parse_args()
     ztscan = str(Path(sys.executable).with_name("ztscan"))
     with serve(estate(args.functions)) as em, tempfile.TemporaryDirectory() as out:
@@ -127,6 +128,8 @@ def main() -> int:
                 "--anonymous",
                 "--workers",
                 str(args.workers),
+                "--executor",
+                args.executor,
                 "--format",
                 "json",
                 "--out",
@@ -151,7 +154,10 @@ def main() -> int:
         doors = sum(n for route, n in em.requests.items() if route.startswith(FRONT_DOOR_ROUTES))
         print(f"of which front doors (gateways, configs, load-balancing lists, topic policies): {doors} "
               f"= {doors / 3:.1f} per project, {doors / args.functions:.3f} per function")
-        print(f"peak RSS of the scanner process: {proc.peak_rss_mib:.1f} MiB")
+        print(f"peak RSS of the scanner process: {proc.peak_rss_mib:.1f} MiB ({args.executor})")
+        workers = [mib for _, mib in proc.others.values()]
+        if workers:
+            print(f"peak RSS of the shard workers: {max(workers):.1f} MiB, the largest of {len(workers)}")
     return 0
 
 

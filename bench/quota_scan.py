@@ -25,13 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from aws_scan import REGIONS, seeded_proxy_state  # sibling script modules: bench/ is on sys.path when run
+from aws_scan import REGIONS, UNPACED, seeded_proxy_state  # sibling script modules: bench/ is on sys.path when run
 from measure import moto_process, run_measured
 
 from scanner.demo.aws.proxy import ProxyState, aws_proxy
 from scanner.demo.aws.quota_proxy import QuotaGate
-
-PACING_OFF = "lambda=off,get_policy=off,get_function=off,ec2=off"
 
 
 def _scan(proxy: str, env: dict[str, str], regions: list[str], extra: list[str]
@@ -97,7 +95,7 @@ def main() -> None:
     with moto_process() as (upstream, env):
         state = seeded_proxy_state(upstream, args.functions, regions)
         _measure(upstream, env, state, regions, args.functions, "before (pacing off, botocore retries only)",
-                 ["--aws-rate", PACING_OFF], args.latency)
+                 ["--aws-rate", UNPACED], args.latency)
         paced = _measure(upstream, env, state, regions, args.functions, "after (default pacing)", [], args.latency)
     sys.exit(0 if paced else 1)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -11,9 +10,10 @@ from providers.aws.errors import describe
 from providers.aws.functions import RegionCollector
 from providers.aws.iam import AccountIam
 from providers.aws.quotas import QUOTAS
-from providers.aws.shards import Kept
+from providers.aws.shards import AwsProcess
 from providers.aws.targets import Api, reach_again, resolve_accounts, resolve_regions
 from scanner.inventory import ServerlessFunction
+from scanner.once import Kept
 from scanner.pacing import Pacer, configured_quotas, rates_type
 from scanner.provider import (
     Collection,
@@ -53,22 +53,15 @@ class AwsProvider(ShardedProvider):
 
     def __init__(self, options: AwsOptions) -> None:
         super().__init__(options)
-        self._lock = threading.Lock()
-        self._kept: Kept | None = None
+        self._kept = Kept(lambda: AwsProcess(Api.build(
+            options.endpoint_url, options.workers, options.retry_mode,
+            Pacer(configured_quotas(QUOTAS, options.rates))), options.workers))
 
-    def _process(self) -> Kept:
-        with self._lock:
-            if self._kept is None:
-                opts = self.options
-                self._kept = Kept(Api.build(opts.endpoint_url, opts.workers, opts.retry_mode,
-                                            Pacer(configured_quotas(QUOTAS, opts.rates))), opts.workers)
-            return self._kept
+    def _process(self) -> AwsProcess:
+        return self._kept.get()
 
     def close(self) -> None:
-        with self._lock:
-            kept, self._kept = self._kept, None
-        if kept is not None:
-            kept.close()
+        self._kept.close()
 
     def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]:
         opts, kept = self.options, self._process()
@@ -105,7 +98,7 @@ class AwsProvider(ShardedProvider):
         api.calls.update(spec.planning_calls)
         return Collection(functions=found, targets=[status], api_calls=dict(api.calls), scope=scope)
 
-    def _region(self, spec: ShardSpec, region: str, api: Api, kept: Kept,
+    def _region(self, spec: ShardSpec, region: str, api: Api, kept: AwsProcess,
                 progress: ProgressSink) -> tuple[list[ServerlessFunction], TargetStatus]:
         try:
             account = kept.accounts.get(spec.account, lambda: reach_again(

@@ -2,12 +2,14 @@
 
 Assignments are read in every subscription the credential can see, not only the scanned ones: a
 managed identity (system- or user-assigned) can hold roles in any subscription of its tenant. Each
-subscription's assignments are listed once per scan (no filter, so one paged read covers every
-principal) and indexed by principal; role definitions are fetched once per role."""
+subscription's assignments are listed once per process (no filter, so one paged read covers every
+principal) and indexed by principal; role definitions are fetched once per role. One index serves
+every shard (subscription) a process runs."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from azure.core.exceptions import AzureError
@@ -15,6 +17,7 @@ from azure.core.exceptions import AzureError
 from providers.azure import roles
 from providers.azure.arm import Arm, Failed, http_reason
 from scanner.inventory import IdentityFacts, ServerlessFunction
+from scanner.once import Once
 
 NEEDS = "Microsoft.Authorization/roleAssignments/read and roleDefinitions/read"
 IDENTITY_PATHS = (
@@ -28,12 +31,20 @@ IDENTITY_PATHS = (
 class AssignmentIndex:
     """Role assignments of the visible subscriptions by principal, each subscription listed once."""
 
-    def __init__(self, arm: Arm, subscriptions: list[str], scanned: list[str], app_ids: list[str]) -> None:
+    def __init__(self, arm: Arm, subscriptions: list[str], scanned: list[str],
+                 app_ids: Callable[[str], frozenset[str]]) -> None:
         self.arm = arm
         self.subscriptions = subscriptions
         self.scanned = frozenset(s.lower() for s in scanned)
-        self.app_ids = frozenset(i.lower() for i in app_ids)
-        self.cache = roles.RoleCache()
+        self._app_ids = app_ids  # a scanned subscription -> its function app ids, lower-cased
+        self._lists: Once[dict[str, list[Any]]] = Once()
+        self._definitions: Once[roles.RoleDef] = Once()
+
+    def app_ids(self, assignments: list[roles.Assignment]) -> frozenset[str]:
+        """The scanned function apps that the assignments' scopes could hold: a resource-group or
+        resource scope holds apps of its own subscription only, so only those subscriptions are asked."""
+        subs = {roles.subscription_of(a.scope) for a in assignments} & self.scanned
+        return frozenset().union(*(self._app_ids(s) for s in sorted(subs)))
 
     def _by_principal(self, sub: str) -> dict[str, list[Any]]:
         def load() -> dict[str, list[Any]]:
@@ -46,7 +57,7 @@ class AssignmentIndex:
                 out[str(ra.principal_id or "").lower()].append(ra)
             return out
 
-        return self.cache.once(("assignments", sub.lower()), load)
+        return self._lists.get(sub.lower(), load)
 
     def prefetch(self, sub: str) -> None:
         """List one subscription's assignments now, so the apps' workers do not wait on them in turn;
@@ -68,7 +79,7 @@ class AssignmentIndex:
             return roles.RoleDef(id=def_id, name=rd.role_name or def_id.rsplit("/", 1)[-1], permissions=perms)
 
         guid = def_id.rstrip("/").rsplit("/", 1)[-1].lower()  # built-in ids differ only by the scope prefix
-        return self.cache.once(("definition", guid), load)
+        return self._definitions.get(guid, load)
 
     def assignments(self, principal: str) -> list[roles.Assignment]:
         """Every assignment on ``principal`` across the visible subscriptions; raises Failed."""
@@ -102,7 +113,7 @@ def identity_facts(ident: dict[str, Any], fn: ServerlessFunction, index: Assignm
         for path in IDENTITY_PATHS:
             fn.mark_unknown(path, exc.reason)
         return facts
-    grants = roles.classify(assignments, index.app_ids, index.scanned)
+    grants = roles.classify(assignments, index.app_ids(assignments), index.scanned)
     facts.admin, facts.wildcard = grants.admin, grants.wildcard
     facts.privilege_escalation, facts.modify_functions = grants.privilege_escalation, grants.modify_functions
     return facts

@@ -11,8 +11,6 @@ it). Contributor on one unrelated storage account is a grant on that one resourc
 from __future__ import annotations
 
 import re
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cache
 
@@ -104,7 +102,7 @@ def _covers(scope: str, resource_id: str) -> bool:
     return resource_id == s or resource_id.startswith(s + "/")
 
 
-def _subscription(scope: str) -> str:
+def subscription_of(scope: str) -> str:
     parts = [p for p in scope.lower().split("/") if p]
     return parts[1] if len(parts) > 1 and parts[0] == "subscriptions" else ""
 
@@ -122,7 +120,7 @@ def classify(
         source = f"{a.role.name} ({a.role.id})"
         everywhere = level in ("root", "management group", "subscription")
         apps = sorted(i for i in app_ids if _covers(a.scope, i))
-        unlisted = scanned is not None and _subscription(a.scope) not in scanned
+        unlisted = scanned is not None and subscription_of(a.scope) not in scanned
         reach = ""
         if not everywhere:
             reach = " (in a subscription not scanned)" if unlisted else f" (holds {len(apps)} scanned function app(s))"
@@ -156,24 +154,3 @@ def classify(
                 grant(mod, f"can change function apps' code or settings at {level} scope{reach}")
             )
     return out
-
-
-class RoleCache:
-    """Role assignments per principal and role definitions, each fetched once even under threads."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._futures: dict[tuple[str, ...], Future] = {}
-
-    def once(self, key: tuple[str, ...], load):  # type: ignore[no-untyped-def]
-        with self._lock:
-            future = self._futures.get(key)
-            owner = future is None
-            if owner:
-                future = self._futures[key] = Future()
-        if owner:
-            try:
-                future.set_result(load())
-            except BaseException as exc:
-                future.set_exception(exc)
-        return future.result()

@@ -9,7 +9,7 @@ https://cloud.google.com/iam/docs/resource-hierarchy-access-control
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from providers.gcp import conditions, permissions
@@ -55,16 +55,16 @@ class Binding:
 
 class FunctionReach:
     """Which scanned functions a binding reaches: the functions below its node, each conditional
-    binding evaluated once per scan however many identities it names."""
+    binding evaluated once per process however many identities and shards ask."""
 
-    def __init__(self, by_node: Mapping[str, list[Resource]]) -> None:
-        self._by_node = by_node
+    def __init__(self, below: Callable[[str], list[Resource]]) -> None:
+        self._below = below  # a node -> the scanned functions and services under it
         self._memo: dict[Binding, bool | conditions.Unparseable] = {}
 
     def __call__(self, b: Binding) -> bool:
         if b not in self._memo:
             try:
-                self._memo[b] = b.reaches(self._by_node.get(b.node, []))
+                self._memo[b] = b.reaches(self._below(b.node)) if b.narrows else True
             except conditions.Unparseable as exc:
                 self._memo[b] = exc
         found = self._memo[b]

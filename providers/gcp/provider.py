@@ -1,52 +1,63 @@
-"""The GCP provider: Cloud Functions 1st gen (v1 API) and 2nd gen (v2 API + Cloud Run).
+"""The GCP provider: Cloud Functions 1st gen (v1 API) and 2nd gen (v2 API + Cloud Run), one shard
+per project.
 
-Collection runs in phases on one bounded thread pool, so no task ever waits on another task in
-the same pool (which could deadlock a small pool):
-0. the projects in scope, then the folders above them, walked up to the organization;
-1. per project: list v1 functions, list v2 functions, read the project IAM policy; per folder and
-   organization above: its IAM policy (once, however many projects share it);
-2. per function: the invoker IAM policy (v1 function, or the Cloud Run service for 2nd gen) and
-   the Cloud Run service; per project and location: the live runtime list; per CMEK key: the key;
-3. per role named in any policy read: its permissions (IAM roles.get);
+Planning resolves the projects in scope. A shard reads its project in phases on the process's
+bounded thread pool, so no task ever waits on another task in the same pool (which could deadlock
+a small pool):
+0. the folders above the project, walked up to the organization, and every node's IAM policy
+   (once per process, however many projects share it);
+1. list v1 functions, list v2 functions, read the project IAM policy;
+2. per function: the invoker IAM policy (v1 function, or the Cloud Run service for 2nd gen) and the
+   Cloud Run service; per location: the live runtime list; per CMEK key and per trigger topic: the
+   key, the topic's IAM policy (once per process);
+3. per role named in any policy read: its permissions (IAM roles.get, once per process);
 4. map and enrich, with every refused call recorded in ``unknown``.
 Every policy is read with requestedPolicyVersion 3. No phase makes a per-function call except 2.
-
-1st gen functions appear in both APIs (the v2 API lists them with ``environment: GEN_1``). The v1
-API is the authority for them: only it reports ``httpsTrigger.securityLevel``, build environment
-variables and the function's own invoker policy. The v2 copy is used only when the v1 listing failed.
+What crosses projects (front doors, the functions a folder grant reaches) comes from the process's
+shared reads (providers.gcp.shared), so a shard's functions get the facts of an unsharded scan.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from providers.gcp import clients as gclients
-from providers.gcp import enrich, iam, lifecycle, mapping, projects, roles
+from providers.gcp import enrich, lifecycle, mapping, roles
 from providers.gcp.clients import RETRY, TIMEOUT, Clients, describe
-from providers.gcp.enrich import Inherited, ProjectScan
+from providers.gcp.enrich import ProjectScan
 from providers.gcp.front_doors import paths as door_paths
-from providers.gcp.front_doors.reads import FrontDoorReads
-from providers.gcp.hierarchy import POLICY_OPTIONS, Hierarchy
+from providers.gcp.hierarchy import POLICY_OPTIONS
+from providers.gcp.listing import list_v1, list_v2, select
 from providers.gcp.options import GcpOptions
 from providers.gcp.outcome import Outcome, run
 from providers.gcp.roles import RolePermissions
+from providers.gcp.shared import Shared, Task, run_all
 from scanner.inventory import ServerlessFunction
-from scanner.provider import Collection, ProgressSink, Provider, TargetStatus
+from scanner.once import Kept
+from scanner.provider import Collection, ProgressSink, ProviderConfigError, ShardedProvider, ShardSpec, TargetStatus
 
 
-class GcpProvider(Provider):
+class GcpProvider(ShardedProvider):
     name: ClassVar[str] = "gcp"
     title: ClassVar[str] = "Google Cloud Functions"
     Options: ClassVar[type[GcpOptions]] = GcpOptions
 
     options: GcpOptions
 
-    def collect(self, progress: ProgressSink) -> Collection:
+    def __init__(self, options: GcpOptions) -> None:
+        super().__init__(options)
+        self._kept = Kept(lambda: Shared(options))
+
+    def close(self) -> None:
+        self._kept.close()
+
+    def plan_shards(self, progress: ProgressSink) -> list[ShardSpec]:
+        infos, failed = self._kept.get().projects()
+        progress.note(f"gcp: {len(infos)} project(s)")
+        return [ShardSpec(provider="gcp", account=t.account, error=t.error) for t in failed] + [
+            ShardSpec(provider="gcp", account=i.project_id, account_name=i.display_name) for i in infos]
+
+    def _scope(self) -> dict[str, list[str] | str]:
         opts = self.options
-        api = gclients.build(opts)
         scope: dict[str, list[str] | str] = {"projects": opts.projects or "all ACTIVE projects visible"}
         if opts.organization:
             scope["organization"] = f"organizations/{opts.organization}"
@@ -54,98 +65,65 @@ class GcpProvider(Provider):
             scope["folder"] = f"folders/{opts.folder}"
         if opts.gcp_endpoint:
             scope["endpoint"] = opts.gcp_endpoint
-        hierarchy = Hierarchy()
-        keys: dict[str, Outcome] = {}
-        reads = FrontDoorReads()
-        with ThreadPoolExecutor(max_workers=opts.workers, thread_name_prefix="gcp") as pool:
-            infos, failed = projects.resolve(opts, api, pool)
-            scans = [ProjectScan(info) for info in infos]
-            while pending := hierarchy.pending([s.info.parent for s in scans]):
-                self._phase(pool, progress, "gcp folders", hierarchy.read_folder_tasks(api, pending))
-            nodes = {n for s in scans for n in hierarchy.chain(s.info.parent)[0]}
-            self._phase(
-                pool,
-                progress,
-                "gcp projects",
-                [task for scan in scans for task in self._project_tasks(api, scan)]
-                + [task for scan in scans for task in reads.project_tasks(api.rest, scan.info.project_id)]
-                + hierarchy.policy_tasks(api, nodes),
-            )
-            detail_tasks: list[Callable[[], None]] = []
-            for scan in scans:
-                detail_tasks += self._function_tasks(api, scan)
-            detail_tasks += self._key_tasks(api, scans, keys)
-            topics = {t[0] for s in scans for _, r, _ in s.records if (t := door_paths.topic_of(r))}
-            detail_tasks += reads.detail_tasks(api.rest, topics)
-            self._phase(pool, progress, "gcp functions", detail_tasks)
-            book = self._roles(api, pool, progress, scans, hierarchy, reads.policies())
+        return scope
+
+    def collect_shard(self, spec: ShardSpec, progress: ProgressSink) -> Collection:
+        scope = self._scope()
+        if spec.error:
+            return Collection(targets=spec.failed(spec.error).targets, scope=scope)
+        kept = self._kept.get()
+        try:
+            info = next((i for i in kept.projects()[0] if i.project_id == spec.account), None)
+        except ProviderConfigError as exc:  # this process cannot resolve the projects: this shard fails
+            return Collection(targets=spec.failed(str(exc)).targets, scope=scope)
+        if info is None:
+            return Collection(targets=spec.failed("project no longer in scope when its shard ran").targets,
+                              scope=scope)
+        scan = ProjectScan(info)
+        found, book = self._project(kept, scan)
         if book:
             scope["role permissions"] = roles.sources_used(book)
-        reach = iam.FunctionReach(self._functions_below(scans, hierarchy))
-        doors = door_paths.index(reads)
-        functions: list[ServerlessFunction] = []
-        targets = list(failed)
-        for scan in scans:
-            found = self._finish(scan, enrich.inherited(scan, hierarchy), book, keys, reach)
-            self._front_doors(scan, found, doors, reads, book)
-            functions += found
-            targets.append(self._target(scan, found))
-        return Collection(functions=functions, targets=targets, scope=scope)
+        return Collection(functions=found, targets=[self._target(scan, found)], scope=scope)
 
-    # -- phase plumbing
-
-    @staticmethod
-    def _phase(pool: ThreadPoolExecutor, progress: ProgressSink, label: str, tasks: list[Callable[[], None]]) -> None:
-        if not tasks:
-            return
-        progress.add_work(len(tasks), label)
-        futures: list[Future[None]] = [pool.submit(task) for task in tasks]
-        for future in futures:
-            future.result()  # tasks catch their own errors; this only waits
-            progress.advance()
-
-    # -- projects
-
-    def _project_tasks(self, api: Clients, scan: ProjectScan) -> list[Callable[[], None]]:
-        parent = f"projects/{scan.info.project_id}/locations/-"
+    def _project(self, kept: Shared, scan: ProjectScan) -> tuple[list[ServerlessFunction], dict[str, RolePermissions]]:
+        api, project = kept.api, scan.info.project_id
 
         def v1() -> None:
-            scan.v1 = run(
-                lambda: list(api.functions_v1.list_functions(request={"parent": parent}, retry=RETRY, timeout=TIMEOUT))
-            )
+            scan.v1 = list_v1(api, project)
 
         def v2() -> None:
-            scan.v2 = run(lambda: list(api.functions_v2.list_functions(parent=parent, retry=RETRY, timeout=TIMEOUT)))
+            scan.v2 = list_v2(api, project)
 
         def policy() -> None:
-            scan.policy = run(
-                lambda: api.projects.get_iam_policy(
-                    request={"resource": f"projects/{scan.info.project_id}", "options": POLICY_OPTIONS},
-                    retry=RETRY,
-                    timeout=TIMEOUT,
-                )
-            )
+            scan.policy = run(lambda: api.projects.get_iam_policy(
+                request={"resource": f"projects/{project}", "options": POLICY_OPTIONS}, retry=RETRY, timeout=TIMEOUT))
 
-        return [v1, v2, policy]
+        run_all(kept.pool, [v1, v2, policy])
+        kept.ancestry([scan.info.parent], policies=True)
+        records, scan.problems = select(scan.v1, scan.v2)
+        kept.keep_resources(project, [r for _, rec in records for r in enrich.resources_of(rec, scan.info)])
+        keys: dict[str, Outcome] = {}
+        topics: dict[str, Outcome] = {}
+        run_all(kept.pool, self._function_tasks(api, scan, records) + self._shared_tasks(kept, scan, keys, topics))
+        book = self._roles(kept, scan, topics)
+        above = enrich.inherited(scan, kept.tree)
+        doors = kept.doors()
+        found = []
+        for source, record, slot in scan.records:
+            fn = self._finish(scan, source, record, slot, above, book, keys, kept)
+            service = getattr(getattr(record, "service_config", None), "service", "")
+            # After the invoker IAM: a front door's path counts only where that IAM admits its caller.
+            door_paths.gateway_paths(fn, doors)
+            door_paths.lb_paths(fn, doors, service)
+            door_paths.topic_paths(fn, record, topics, book, scan.info)
+            found.append(fn)
+        return found, book
 
     # -- functions
 
-    def _function_tasks(self, api: Clients, scan: ProjectScan) -> list[Callable[[], None]]:
-        """Pick the records to scan (see the module docstring) and the calls each one needs."""
-        records: list[tuple[str, Any]] = []
-        if scan.v1.error is None:
-            records += [("v1", f) for f in scan.v1.value]
-        else:
-            scan.problems.append(f"1st gen functions listed through the v2 API only: {describe(scan.v1.error)}")
-        if scan.v2.error is None:
-            for f in scan.v2.value:
-                gen1 = mapping._enum(f.environment) == "GEN_1"
-                if not gen1 or scan.v1.error is not None:
-                    records.append(("v2", f))
-        else:
-            scan.problems.append(f"2nd gen functions not listed: {describe(scan.v2.error)}")
-
-        tasks: list[Callable[[], None]] = []
+    def _function_tasks(self, api: Clients, scan: ProjectScan, records: list[tuple[str, Any]]) -> list[Task]:
+        """The calls each record to scan needs, and one runtime list per location."""
+        tasks: list[Task] = []
         locations = sorted({r.name.split("/")[3] for _, r in records})
         for location in locations:
             tasks.append(self._runtime_task(api, scan, location))
@@ -156,7 +134,7 @@ class GcpProvider(Provider):
         return tasks
 
     @staticmethod
-    def _runtime_task(api: Clients, scan: ProjectScan, location: str) -> Callable[[], None]:
+    def _runtime_task(api: Clients, scan: ProjectScan, location: str) -> Task:
         def task() -> None:
             scan.runtimes[location] = run(
                 lambda: lifecycle.live_table(
@@ -171,7 +149,7 @@ class GcpProvider(Provider):
         return task
 
     @staticmethod
-    def _detail_tasks(api: Clients, source: str, record: Any, slot: dict[str, Outcome]) -> list[Callable[[], None]]:
+    def _detail_tasks(api: Clients, source: str, record: Any, slot: dict[str, Outcome]) -> list[Task]:
         if source == "v1":
 
             def v1_policy() -> None:
@@ -199,101 +177,59 @@ class GcpProvider(Provider):
         return [run_policy, run_service]
 
     @staticmethod
-    def _key_tasks(api: Clients, scans: list[ProjectScan], keys: dict[str, Outcome]) -> list[Callable[[], None]]:
-        """One cryptoKeys.get per CMEK key, however many functions use it."""
-        names = sorted({r.kms_key_name for scan in scans for _, r, _ in scan.records if r.kms_key_name})
+    def _shared_tasks(kept: Shared, scan: ProjectScan, keys: dict[str, Outcome],
+                      topics: dict[str, Outcome]) -> list[Task]:
+        """The project's CMEK keys and trigger topics, each read once per process."""
+        key_names = sorted({r.kms_key_name for _, r, _ in scan.records if r.kms_key_name})
+        topic_names = sorted({t[0] for _, r, _ in scan.records if (t := door_paths.topic_of(r))})
 
-        def task(name: str) -> Callable[[], None]:
-            def read() -> None:
-                keys[name] = run(lambda: api.kms.get_crypto_key(name=name, retry=RETRY, timeout=TIMEOUT))
+        def key(name: str) -> Task:
+            return lambda: keys.__setitem__(name, kept.key(name))
 
-            return read
+        def topic(name: str) -> Task:
+            return lambda: topics.__setitem__(name, kept.topic(name))
 
-        return [task(n) for n in names]
+        return [key(n) for n in key_names] + [topic(n) for n in topic_names]
 
-    def _roles(
-        self,
-        api: Clients,
-        pool: ThreadPoolExecutor,
-        progress: ProgressSink,
-        scans: list[ProjectScan],
-        tree: Hierarchy,
-        extra: list[Outcome],
-    ) -> dict[str, RolePermissions]:
-        """Every role named in any policy read, resolved once (roles.get; full permissions)."""
-        policies = [s.policy for s in scans] + list(tree.policies.values()) + extra
-        policies += [slot["policy"] for s in scans for _, _, slot in s.records if "policy" in slot]
+    @staticmethod
+    def _roles(kept: Shared, scan: ProjectScan, topics: dict[str, Outcome]) -> dict[str, RolePermissions]:
+        """Every role named in a policy this project's functions are judged by (roles.get, once per process)."""
+        policies = [scan.policy, *topics.values()]
+        policies += [kept.tree.policies[n] for n in kept.tree.chain(scan.info.parent)[0] if n in kept.tree.policies]
+        policies += [slot["policy"] for _, _, slot in scan.records if "policy" in slot]
         names = sorted({b.role for o in policies if o.error is None for b in o.value.bindings})
         book: dict[str, RolePermissions] = {}
 
-        def task(name: str) -> Callable[[], None]:
-            def read() -> None:
-                got = run(lambda: api.iam.get_role(name))
-                ok = got.error is None
-                book[name] = roles.from_api(name, got.value) if ok else roles.from_failure(name, got.error)
+        def task(name: str) -> Task:
+            return lambda: book.__setitem__(name, kept.role(name))
 
-            return read
-
-        self._phase(pool, progress, "gcp roles", [task(n) for n in names])
+        run_all(kept.pool, [task(n) for n in names])
         return book
 
     # -- map and enrich
 
     @staticmethod
-    def _functions_below(scans: list[ProjectScan], tree: Hierarchy) -> dict[str, list[dict[str, str]]]:
-        """Node (project, folder, organization) -> the scanned functions and services below it."""
-        below: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for scan in scans:
-            found = [r for _, record, _ in scan.records for r in enrich.resources_of(record, scan.info)]
-            for node in (f"projects/{scan.info.project_id}", *tree.chain(scan.info.parent)[0]):
-                below[node] += found
-        return below
-
-    def _finish(
-        self,
-        scan: ProjectScan,
-        above: Inherited,
-        book: dict[str, RolePermissions],
-        keys: dict[str, Outcome],
-        reach: iam.FunctionReach,
-    ) -> list[ServerlessFunction]:
-        out = []
-        for source, record, slot in scan.records:
-            location = record.name.split("/")[3]
-            rt = scan.runtimes.get(location)
-            live = rt.value if rt is not None and rt.error is None else None
-            if source == "v1":
-                fn = mapping.from_v1(record, scan.info, live)
-                enrich.invokers(fn, above, slot.get("policy"), book, scan.info, True, record.name)
+    def _finish(scan: ProjectScan, source: str, record: Any, slot: dict[str, Outcome], above: enrich.Inherited,
+                book: dict[str, RolePermissions], keys: dict[str, Outcome], kept: Shared) -> ServerlessFunction:
+        location = record.name.split("/")[3]
+        rt = scan.runtimes.get(location)
+        live = rt.value if rt is not None and rt.error is None else None
+        if source == "v1":
+            fn = mapping.from_v1(record, scan.info, live)
+            enrich.invokers(fn, above, slot.get("policy"), book, scan.info, True, record.name)
+        else:
+            fn = mapping.from_v2(record, scan.info, live)
+            if fn.kind == "cloud_function_v1":
+                reason = "1st gen invoker policy needs the v1 API, which failed"
+                fn.mark_unknown("network.invocation", reason)
+                fn.mark_unknown("encryption.https_only", reason)
             else:
-                fn = mapping.from_v2(record, scan.info, live)
-                if fn.kind == "cloud_function_v1":
-                    reason = "1st gen invoker policy needs the v1 API, which failed"
-                    fn.mark_unknown("network.invocation", reason)
-                    fn.mark_unknown("encryption.https_only", reason)
-                else:
-                    enrich.cloud_run(fn, slot.get("service"))
-                    service = record.service_config.service
-                    enrich.invokers(fn, above, slot.get("policy"), book, scan.info, False, service)
-            enrich.identity(fn, above, book, reach)
-            enrich.encryption_key(fn, keys)
-            out.append(fn)
-        return out
-
-    @staticmethod
-    def _front_doors(
-        scan: ProjectScan,
-        found: list[ServerlessFunction],
-        doors: door_paths.Doors,
-        reads: FrontDoorReads,
-        book: dict[str, RolePermissions],
-    ) -> None:
-        """After the invoker IAM: a front door's path counts only where that IAM admits its caller."""
-        for (_, record, _), fn in zip(scan.records, found, strict=True):
-            service = getattr(getattr(record, "service_config", None), "service", "")
-            door_paths.gateway_paths(fn, doors)
-            door_paths.lb_paths(fn, doors, service)
-            door_paths.topic_paths(fn, record, reads, book, scan.info)
+                enrich.cloud_run(fn, slot.get("service"))
+                service = record.service_config.service
+                enrich.invokers(fn, above, slot.get("policy"), book, scan.info, False, service)
+        enrich.identity(fn, above, book, kept.reach)
+        enrich.encryption_key(fn, keys)
+        return fn
 
     @staticmethod
     def _target(scan: ProjectScan, found: list[ServerlessFunction]) -> TargetStatus:

@@ -58,14 +58,16 @@ def from_failure(role: str, error: BaseException) -> RolePermissions:
     return RolePermissions(role, None, "unresolved", error=f"roles.get on {role} failed: {reason}")
 
 
-def sources_used(book: dict[str, RolePermissions]) -> str:
-    """One line for the scan scope: where role permissions came from."""
-    fallback = sorted(r.role for r in book.values() if r.permissions is not None and r.source != API_SOURCE
-                      and not r.source.startswith(API_SOURCE))
-    unresolved = sorted(r.role for r in book.values() if r.permissions is None)
-    parts = [f"{API_SOURCE} for {len(book) - len(fallback) - len(unresolved)} role(s)"]
-    if fallback:
-        parts.append(f"{bundled()[0]} for {', '.join(fallback)} (the API refused them)")
-    if unresolved:
-        parts.append(f"unresolved: {', '.join(unresolved)}")
-    return "; ".join(parts)
+def sources_used(book: dict[str, RolePermissions]) -> list[str]:
+    """For the scan scope, one line per role: where its permissions came from. A list, so the scope
+    of a scan sharded by project is the union of its shards' lines."""
+    lines = []
+    for role in sorted(book):
+        found = book[role]
+        if found.permissions is None:
+            lines.append(f"{role}: unresolved")
+        elif found.source.startswith(API_SOURCE):
+            lines.append(f"{role}: {API_SOURCE}")
+        else:
+            lines.append(f"{role}: {found.source} (the API refused it)")
+    return lines

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from providers.azure import api_management, easy_auth, network, roles, runtime, settings
-from providers.azure.provider import is_function_app
+from providers.azure.listing import is_function_app
 from scanner.demo.azure.auth import easy_auth as easy_auth_settings
 from scanner.demo.azure.auth import entra, published_example, social
 from scanner.demo.azure.fixtures import BUILTIN_ROLES

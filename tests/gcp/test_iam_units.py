@@ -54,14 +54,14 @@ def test_deploy_permission_alone_is_not_escalation() -> None:
     sa = "a@p.iam.gserviceaccount.com"
     pol = make_policy(("roles/cloudfunctions.developer", [f"serviceAccount:{sa}"]))
     roles = book(cloudfunctions_developer=["cloudfunctions.functions.create", "cloudfunctions.functions.update"])
-    grants = iam.identity_grants(iam.bindings(pol, "projects/p"), sa, roles, iam.FunctionReach({}))
+    grants = iam.identity_grants(iam.bindings(pol, "projects/p"), sa, roles, iam.FunctionReach(lambda node: []))
     assert grants.privilege_escalation == [] and grants.admin == [] and grants.wildcard == []
     assert [g.source for g in grants.modify_functions] == ["projects/p binding roles/cloudfunctions.developer"]
     # actAs from another binding completes it.
     pol = make_policy(("roles/cloudfunctions.developer", [f"serviceAccount:{sa}"]),
                       ("roles/iam.serviceAccountUser", [f"serviceAccount:{sa}"]))
     roles |= book(iam_serviceAccountUser=["iam.serviceAccounts.actAs"])
-    grants = iam.identity_grants(iam.bindings(pol, "projects/p"), sa, roles, iam.FunctionReach({}))
+    grants = iam.identity_grants(iam.bindings(pol, "projects/p"), sa, roles, iam.FunctionReach(lambda node: []))
     assert [g.source for g in grants.privilege_escalation] == ["projects/p binding roles/cloudfunctions.developer"]
 
 
@@ -112,6 +112,6 @@ def test_set_iam_policy_is_escalation_not_admin() -> None:
     sa = "a@p.iam.gserviceaccount.com"
     pol = make_policy(("roles/resourcemanager.projectIamAdmin", [f"serviceAccount:{sa}"]))
     roles = book(resourcemanager_projectIamAdmin=["resourcemanager.projects.setIamPolicy"])
-    grants = iam.identity_grants(iam.bindings(pol, "projects/p"), sa, roles, iam.FunctionReach({}))
+    grants = iam.identity_grants(iam.bindings(pol, "projects/p"), sa, roles, iam.FunctionReach(lambda node: []))
     assert grants.admin == [] and grants.wildcard == []
     assert [g.actions for g in grants.privilege_escalation] == [["resourcemanager.projects.setIamPolicy"]]

@@ -30,4 +30,4 @@ def test_one_read_per_folder_organization_role_and_key(tmp_path: Path) -> None:
     assert counts["resourcemanager.organizations POST getIamPolicy"] == 1  # shared by all three projects
     assert counts["iam GET roles.get"] == len(roles)
     assert counts["kms GET cryptoKeys.get"] == 2
-    assert run.doc["scan"]["scope"]["gcp"]["role permissions"] == f"IAM API roles.get for {len(roles)} role(s)"
+    assert run.doc["scan"]["scope"]["gcp"]["role permissions"] == [f"{r}: IAM API roles.get" for r in sorted(roles)]

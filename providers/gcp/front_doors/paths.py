@@ -17,6 +17,7 @@ from providers.gcp.front_doors import openapi
 from providers.gcp.front_doors.load_balancers import Backend, backends
 from providers.gcp.front_doors.reads import FrontDoorReads
 from providers.gcp.mapping import ProjectInfo
+from providers.gcp.outcome import Outcome
 from providers.gcp.roles import RolePermissions
 from scanner.inventory import InvocationPath, ServerlessFunction
 
@@ -207,7 +208,7 @@ def topic_of(record: Any) -> tuple[str, str] | None:
 def topic_paths(
     fn: ServerlessFunction,
     record: Any,
-    reads: FrontDoorReads,
+    topics: Mapping[str, Outcome],
     book: Mapping[str, RolePermissions],
     info: ProjectInfo,
 ) -> None:
@@ -218,7 +219,7 @@ def topic_paths(
     if found is None:
         return
     topic, event = found
-    outcome = reads.topics.get(topic)
+    outcome = topics.get(topic)
     if outcome is None or outcome.error is not None:
         cause = describe(outcome.error) if outcome and outcome.error else "not read"
         _unknown(fn, f"getIamPolicy on trigger topic {topic} failed: {cause}")

@@ -1,6 +1,6 @@
 """The reads behind the front doors, one per project and collection (gateways, each Compute
 collection), then one per API config a gateway serves and one per topic that triggers a scanned
-function: never one per function."""
+function (``topic_policy``): never one per function."""
 
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ class ProjectDoors:
 class FrontDoorReads:
     projects: dict[str, ProjectDoors] = field(default_factory=dict)
     configs: dict[str, Outcome] = field(default_factory=dict)  # API config name -> config (view FULL)
-    topics: dict[str, Outcome] = field(default_factory=dict)  # topic name -> IAM policy
 
     def project_tasks(self, rest: Rest, project: str) -> list[Callable[[], None]]:
         doors = self.projects.setdefault(project, ProjectDoors())
@@ -53,8 +52,8 @@ class FrontDoorReads:
 
         return [gateways] + [compute(c) for c in COLLECTIONS]
 
-    def detail_tasks(self, rest: Rest, topics: set[str]) -> list[Callable[[], None]]:
-        """One config get per API config the read gateways serve; one getIamPolicy per topic."""
+    def config_tasks(self, rest: Rest) -> list[Callable[[], None]]:
+        """One config get per API config the read gateways serve."""
         names = sorted(
             {
                 str(g.get("apiConfig"))
@@ -73,21 +72,12 @@ class FrontDoorReads:
 
             return read
 
-        def topic(name: str) -> Callable[[], None]:
-            def read() -> None:
-                # https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/getIamPolicy
-                self.topics[name] = run(
-                    lambda: _policy(
-                        rest.get("pubsub", f"/v1/{name}:getIamPolicy", {"options.requestedPolicyVersion": "3"})
-                    )
-                )
+        return [config(n) for n in names]
 
-            return read
 
-        return [config(n) for n in names] + [topic(t) for t in sorted(topics)]
-
-    def policies(self) -> list[Outcome]:
-        return list(self.topics.values())
+def topic_policy(rest: Rest, topic: str) -> policy_pb2.Policy:
+    # https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/getIamPolicy
+    return _policy(rest.get("pubsub", f"/v1/{topic}:getIamPolicy", {"options.requestedPolicyVersion": "3"}))
 
 
 def _compute_list(rest: Rest, project: str, collection: str) -> list[dict[str, Any]]:
