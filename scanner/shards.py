@@ -120,7 +120,9 @@ def write_shard(done: Collected, shard: tuple[int, int], started: datetime, out:
     return record
 
 
-def read_shard(path: Path) -> ShardFile:
+def read_shard(path: Path, parts: bool = True) -> ShardFile:
+    """The shard file; without ``parts``, only what says which scan and shard it is (the collections,
+    nearly all of the file, are then not validated)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -129,6 +131,8 @@ def read_shard(path: Path) -> ShardFile:
         raise OptionsError(f"{path} is not JSON: {exc}") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise OptionsError(f"{path} is not a ztscan shard file ({FORMAT})")
+    if not parts:
+        raw["parts"] = []
     try:
         return ShardFile.model_validate(raw)
     except ValidationError as exc:
@@ -146,7 +150,7 @@ def combine(paths: Iterable[Path]) -> tuple[str, Iterator[tuple[str, Collection]
     paths = list(paths)
     if not paths:
         raise OptionsError("merge: give at least one shard file")
-    headers = [(path, read_shard(path).model_copy(update={"parts": []})) for path in paths]
+    headers = [(path, read_shard(path, parts=False)) for path in paths]
     first_path, first = headers[0]
     seen: dict[int, Path] = {}
     for path, f in headers:
