@@ -57,10 +57,11 @@ class ShardSpec(BaseModel):
     def label(self) -> str:
         return " ".join(p for p in (self.provider, self.account, self.region) if p)
 
-    def failed(self, error: str) -> Collection:
-        """The shard as a failed target, so a shard that could not run is reported, never lost."""
+    def failed(self, error: str, scope: dict[str, list[str] | str] | None = None) -> Collection:
+        """The shard as a failed target, so a shard that could not run is reported, never lost; ``scope``
+        is what the shard was asked to read."""
         return Collection(targets=[TargetStatus(provider=self.provider, account=self.account, region=self.region,
-                                                status="failed", error=one_line(error))])
+                                                status="failed", error=one_line(error))], scope=scope or {})
 
 
 def one_line(text: str, limit: int = 300) -> str:

@@ -63,13 +63,13 @@ class AzureProvider(ShardedProvider):
             "cloud": self.options.cloud,
         }
         if spec.error:
-            return Collection(targets=spec.failed(spec.error).targets, scope=scope)
+            return spec.failed(spec.error, scope)
         try:
             functions, target = self._subscription(kept, spec, progress)
         except (ProviderConfigError, ClientAuthenticationError, ServiceRequestError) as exc:
             # A credential or endpoint that fails for this subscription fails its target, not the scan.
             reason = str(exc) if isinstance(exc, ProviderConfigError) else http_reason(exc)
-            return Collection(targets=spec.failed(reason).targets, scope=scope)
+            return spec.failed(reason, scope)
         return Collection(functions=functions, targets=[target], scope=scope)
 
     def _subscription(self, kept: Shared, spec: ShardSpec,

@@ -70,15 +70,14 @@ class GcpProvider(ShardedProvider):
     def collect_shard(self, spec: ShardSpec, progress: ProgressSink) -> Collection:
         scope = self._scope()
         if spec.error:
-            return Collection(targets=spec.failed(spec.error).targets, scope=scope)
+            return spec.failed(spec.error, scope)
         kept = self._kept.get()
         try:
             info = next((i for i in kept.projects()[0] if i.project_id == spec.account), None)
         except ProviderConfigError as exc:  # this process cannot resolve the projects: this shard fails
-            return Collection(targets=spec.failed(str(exc)).targets, scope=scope)
+            return spec.failed(str(exc), scope)
         if info is None:
-            return Collection(targets=spec.failed("project no longer in scope when its shard ran").targets,
-                              scope=scope)
+            return spec.failed("project no longer in scope when its shard ran", scope)
         scan = ProjectScan(info)
         found, book = self._project(kept, scan)
         if book:
