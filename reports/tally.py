@@ -52,10 +52,13 @@ class Tally:
     unassessed: Counter[str] = field(default_factory=Counter)  # check -> functions not assessed
     grades: Counter[str] = field(default_factory=Counter)
     waived: list[Finding] = field(default_factory=list)
-    waived_total: int = 0
     path_functions: dict[str, ServerlessFunction] = field(default_factory=dict)
     worst: list[tuple[str, FunctionScore]] = field(default_factory=list)  # (function name, score)
     appendix: list[tuple[ServerlessFunction, FunctionScore | None]] = field(default_factory=list)
+
+    @property
+    def waived_total(self) -> int:
+        return sum(statuses["WAIVED"] for statuses in self.counts.values())
 
 
 def tally(doc: ScanDocument, drawn: set[str], appendix_rows: int = 0,
@@ -71,10 +74,8 @@ def tally(doc: ScanDocument, drawn: set[str], appendix_rows: int = 0,
             t.counts[f.check_id]["WAIVED" if f.waived else f.status.value] += 1
             if f.status == Status.NOT_ASSESSED:
                 t.unassessed[f.check_id] += 1
-            if f.waived:
-                t.waived_total += 1
-                if len(t.waived) < WAIVED_ROWS:
-                    t.waived.append(f)
+            if f.waived and len(t.waived) < WAIVED_ROWS:
+                t.waived.append(f)
         if score is not None:
             t.grades[score.overall.grade] += 1
             if score.overall.score is not None:

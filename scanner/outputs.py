@@ -8,13 +8,13 @@ for the JSON finds every other report beside it.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from scanner.cli_options import OptionsError
 
 if TYPE_CHECKING:
+    from reports import Write
     from reports.html import ReportOptions
     from scanner.document import ScanDocument
 
@@ -27,7 +27,6 @@ class OutputError(Exception):
     """A report could not be stored: one line, without credentials."""
 
 
-Write = Callable[[BinaryIO], None]
 
 
 class Destination(Protocol):
